@@ -1,0 +1,139 @@
+"""The ``switcher`` command line: argument parsing and error handling only.
+
+Each command lives in ``switcher.commands.<module>`` and is imported only when run, so
+that fast paths (``switcher creds`` from the cache) never import boto3 or Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .core.errors import SwitcherError
+
+FORMATS = ("env", "fish", "powershell", "json", "ini")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        sys.stderr.write(f"switcher: {message} (see: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+def _cmd(sub, name: str, handler: str, help: str, **kw) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help, description=help, **kw)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="switcher", description="Switch AWS roles from the tray, a hotkey or here.")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="use the built-in sandbox (moto + local sign-in) instead of AWS")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = _cmd(sub, "add", "accounts:add", "add an account or roles to it (existing roles are kept)")
+    p.add_argument("alias")
+    p.add_argument("--account", required=True, metavar="ID", help="12-digit account id")
+    p.add_argument("--role", action="append", default=[], metavar="NAME",
+                   help="role name with optional path; repeat for several")
+    p.add_argument("--source", help="AWS CLI profile or keyring source giving base credentials")
+    p.add_argument("--region", help="default console/STS region (partition follows from it)")
+    p.add_argument("--color", help="6 hex digits, or red/orange/yellow/green/blue")
+    p.add_argument("--mfa-serial", metavar="ARN")
+    p.add_argument("--external-id", metavar="X")
+    p.add_argument("--duration", type=int, metavar="S", help="session length in seconds")
+    p.add_argument("--via", metavar="TARGET", help="assume through this target (role chaining)")
+
+    p = _cmd(sub, "remove", "accounts:remove", "remove an account, or one role of it")
+    p.add_argument("target", metavar="ALIAS[/ROLE]")
+
+    p = _cmd(sub, "list", "accounts:list", "list targets")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = _cmd(sub, "login", "session:login", "open the AWS console for a target")
+    p.add_argument("target")
+    p.add_argument("--region")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--service", metavar="NAME", help="console service, e.g. ec2, s3, iam")
+    group.add_argument("--destination", metavar="URL", help="a console URL to land on")
+    p.add_argument("--duration", type=int, metavar="S")
+    p.add_argument("--logout-first", action="store_true",
+                   help="sign out of any console session first (breaks multi-session mode)")
+    p.add_argument("--mfa-code", metavar="CODE")
+    p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
+
+    p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
+    p.add_argument("target")
+
+    p = _cmd(sub, "links", "links:links", "print Switch Role links for every target")
+    p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+
+    p = _cmd(sub, "creds", "session:creds", "print temporary credentials for a target")
+    p.add_argument("target")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="env (default), fish, powershell, json (credential_process), ini")
+    p.add_argument("--duration", type=int, metavar="S")
+    p.add_argument("--mfa-code", metavar="CODE")
+    p.add_argument("--refresh", action="store_true", help="ignore the cache")
+
+    p = _cmd(sub, "exec", "session:exec", "run a command with a target's credentials")
+    p.add_argument("target")
+    p.add_argument("--mfa-code", metavar="CODE")
+    p.add_argument("--duration", type=int, metavar="S")
+    p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARG]...")
+
+    p = _cmd(sub, "import", "transfer:import_", "import targets (all or nothing)")
+    isub = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
+    q = isub.add_parser("aws-config", help="role profiles from ~/.aws/config")
+    q.add_argument("file", nargs="?")
+    q = isub.add_parser("esr", help="an AWS Extend Switch Roles configuration ('-' for stdin)")
+    q.add_argument("file")
+    q = isub.add_parser("link", help="a Switch Role link")
+    q.add_argument("url")
+
+    p = _cmd(sub, "export", "transfer:export", "export targets")
+    p.add_argument("kind", choices=("esr", "aws-config"))
+
+    p = _cmd(sub, "keys", "keys:keys", "store long-term access keys in the OS keyring")
+    ksub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    q = ksub.add_parser("add", help="read key id and secret from a prompt or two stdin lines")
+    q.add_argument("source")
+    q = ksub.add_parser("remove", help="forget a keyring source")
+    q.add_argument("source")
+    ksub.add_parser("list", help="list keyring sources")
+
+    _cmd(sub, "sandbox", "sandbox:run", "serve the sandbox (moto + local sign-in) until interrupted")
+    _cmd(sub, "doctor", "doctor:run", "show config path, keyring, partitions and endpoints")
+
+    p = _cmd(sub, "tray", "tray:tray", "start the tray app (or show the palette of the running one)")
+    p.add_argument("--sandbox", action="store_true", dest="tray_sandbox")
+    _cmd(sub, "show", "tray:show", "show the running tray's palette")
+    _cmd(sub, "status", "tray:status", "print the running tray's status as JSON")
+    _cmd(sub, "quit", "tray:quit", "quit the running tray")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    module_name, func_name = args.handler.split(":")
+    try:
+        module = importlib.import_module(f"switcher.commands.{module_name}")
+        return int(getattr(module, func_name)(args) or 0)
+    except SwitcherError as exc:
+        sys.stderr.write(f"switcher: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("switcher: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

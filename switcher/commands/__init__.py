@@ -1,0 +1,1 @@
+"""Command handlers for switcher.cli, one module per group, each imported on use."""

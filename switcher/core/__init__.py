@@ -1,0 +1,1 @@
+"""Pure-Python engine. Never imports Qt (import-linter enforces it)."""

@@ -1,0 +1,101 @@
+"""The config file: TOML, versioned, written atomically with mode 0600.
+
+A file that fails to parse is never overwritten: every save re-reads the file first and
+refuses if what is on disk is broken, so a hand edit with a typo is not lost.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from .errors import ConfigError, InputError
+from .model import Config
+
+CONFIG_VERSION = 1
+CONFIG_NAME = "config.toml"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("SWITCHER_CONFIG_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("switcher"))
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_NAME
+
+
+def _parse(path: Path, text: str) -> Config:
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib puts "(at line N, column M)" in the message; keep it with the file name
+        raise ConfigError(f"{path}: {exc}; fix or move the file, it was not changed") from None
+    version = data.get("version", CONFIG_VERSION)
+    if version != CONFIG_VERSION:
+        raise ConfigError(f"{path}: version {version!r} is not supported (expected {CONFIG_VERSION})")
+    try:
+        return Config.from_dict(data)
+    except InputError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def load(path: Path | None = None) -> Config:
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    return _parse(path, text)
+
+
+def exists(path: Path | None = None) -> bool:
+    return (path or config_path()).exists()
+
+
+def dumps(config: Config) -> str:
+    data = {"version": CONFIG_VERSION, **config.to_dict()}
+    return tomli_w.dumps(data)
+
+
+def save(config: Config, path: Path | None = None) -> None:
+    path = path or config_path()
+    if path.exists():
+        _parse(path, path.read_text(encoding="utf-8"))  # raises rather than clobber a broken file
+    text = dumps(config)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def update(change, path: Path | None = None) -> Config:
+    """Load, apply ``change(config) -> config``, save; the change validates before any write."""
+    config = load(path)
+    new = change(config)
+    save(new, path)
+    return new

@@ -1,0 +1,1 @@
+"""Qt front end. Talks to AWS only through switcher.core."""
