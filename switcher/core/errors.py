@@ -27,3 +27,9 @@ class NoTrayError(SwitcherError):
     """No tray instance is running to talk to."""
 
     exit_code = 3
+
+
+class Cancelled(SwitcherError):
+    """The user cancelled (e.g. closed the MFA prompt); not an error worth a notification."""
+
+    exit_code = 1
