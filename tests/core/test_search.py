@@ -1,0 +1,124 @@
+"""Ranking for the palette: typos, prefixes, account ids, regions, recents and frecency."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from switcher.core.search import SearchIndex, frecency_boost, rank
+from switcher.core.targets import Target
+
+
+def target(alias: str, role: str, account: str, region: str = "us-east-1") -> Target:
+    return Target(
+        name=f"{alias}/{role}", kind="account", account_id=account, role_name=role,
+        region=region, account_alias=alias,
+    )
+
+
+TARGETS = [
+    target("production", "Admin", "111122223333"),
+    target("production", "ReadOnly", "111122223333"),
+    target("staging", "Admin", "444455556666", "eu-west-1"),
+    target("dev-sandbox", "Developer", "777788889999", "eu-central-1"),
+    target("data-lake", "team/ops/Deploy", "123456789012", "ap-southeast-2"),
+    target("billing", "ReadOnly", "210987654321"),
+    target("security-audit", "Auditor", "999900001111", "us-west-2"),
+]
+
+
+def names(query: str, **kw) -> list[str]:
+    return [t.name for t in rank(query, TARGETS, **kw)]
+
+
+def test_prefix_of_alias_ranks_first():
+    assert names("sta")[0] == "staging/Admin"
+    assert names("bil")[0] == "billing/ReadOnly"
+
+
+def test_typos_still_find_the_account():
+    assert names("porduction")[0].startswith("production/")
+    assert names("stgaing")[0] == "staging/Admin"
+    assert names("secrity")[0] == "security-audit/Auditor"
+
+
+def test_word_inside_alias_matches():
+    assert names("lake")[0] == "data-lake/team/ops/Deploy"
+    assert names("audit")[0] == "security-audit/Auditor"
+
+
+def test_role_and_alias_terms_combine():
+    assert names("prod read")[0] == "production/ReadOnly"
+    assert names("production/admin")[0] == "production/Admin"
+    # both terms must match something
+    assert names("staging zzzzzz") == []
+
+
+def test_role_path_matches():
+    assert names("deploy")[0] == "data-lake/team/ops/Deploy"
+
+
+def test_account_id_digits():
+    assert names("1234")[0] == "data-lake/team/ops/Deploy"  # prefix of the id
+    assert names("8765") == ["billing/ReadOnly"]  # inside the id
+    assert names("5555") == ["staging/Admin"]
+
+
+def test_region_prefix():
+    assert names("eu-cen") == ["dev-sandbox/Developer"]
+    assert set(names("eu-")) == {"staging/Admin", "dev-sandbox/Developer"}
+
+
+def test_single_letter_uses_word_starts_only():
+    # "a" is inside nearly every alias; only word starts count for one letter
+    assert set(names("a")) == {
+        "production/Admin", "staging/Admin", "security-audit/Auditor",
+    }
+
+
+def test_nothing_matches_nonsense():
+    assert names("qqxxzz") == []
+
+
+def test_empty_query_lists_recents_first_then_config_order():
+    got = names("", recents=["billing/ReadOnly", "gone/Role", "staging/Admin"])
+    assert got[:2] == ["billing/ReadOnly", "staging/Admin"]
+    assert sorted(got) == sorted(t.name for t in TARGETS)
+    rest = [n for n in got[2:]]
+    assert rest == [t.name for t in TARGETS if t.name not in got[:2]]
+
+
+def test_frecency_orders_equal_matches():
+    plain = names("production")
+    assert plain[0] == "production/Admin"  # config order on a tie
+    boosted = names("production", usage_scores={"production/ReadOnly": 3.0})
+    assert boosted[0] == "production/ReadOnly"
+
+
+def test_frecency_never_lifts_a_poor_match_over_a_good_one():
+    heavy = {"staging/Admin": 1000.0}
+    assert names("billing", usage_scores=heavy)[0] == "billing/ReadOnly"
+    assert frecency_boost(1e9) == 15.0
+    assert frecency_boost(0) == 0.0
+
+
+def test_limit_and_set_usage():
+    index = SearchIndex(TARGETS)
+    assert len(index.search("", limit=3)) == 3
+    index.set_usage({}, ["security-audit/Auditor"])
+    assert index.targets[index.search("")[0]].name == "security-audit/Auditor"
+
+
+def test_profile_targets_match_by_profile_name():
+    profile = Target(name="legacy-admin", kind="profile", account_id="555566667777",
+                     role_name="OrganizationAccountAccessRole", region="us-east-1")
+    assert [t.name for t in rank("legacy", [*TARGETS, profile])][0] == "legacy-admin"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12))
+def test_any_query_gives_distinct_valid_indices(query):
+    index = SearchIndex(TARGETS)
+    got = index.search(query)
+    assert len(got) == len(set(got))
+    assert all(0 <= i < len(TARGETS) for i in got)
