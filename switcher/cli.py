@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .core.errors import SwitcherError
@@ -84,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=int, metavar="S")
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARG]...")
 
-    p = _cmd(sub, "import", "transfer:import_", "import targets (all or nothing)")
+    p = _cmd(sub, "import", "transfer:import", "import targets (all or nothing)")
     isub = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
     q = isub.add_parser("aws-config", help="role profiles from ~/.aws/config")
     q.add_argument("file", nargs="?")
@@ -123,8 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     module_name, func_name = args.handler.split(":")
     try:
+        if args.sandbox and args.command not in ("sandbox", "tray"):
+            from .core.sandbox import activate_for_cli
+
+            activate_for_cli()
         module = importlib.import_module(f"switcher.commands.{module_name}")
-        return int(getattr(module, func_name)(args) or 0)
+        # "exec", "list", "import" shadow builtins or keywords; handlers may add an underscore
+        handler = getattr(module, func_name, None) or getattr(module, f"{func_name}_")
+        return int(handler(args) or 0)
     except SwitcherError as exc:
         sys.stderr.write(f"switcher: {exc}\n")
         return exc.exit_code
@@ -133,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, not a user error: still one line unless asked for more
+        if os.environ.get("SWITCHER_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"switcher: internal error: {type(exc).__name__}: {exc} (SWITCHER_DEBUG=1 shows details)\n"
+        )
+        return 1
 
 
 if __name__ == "__main__":

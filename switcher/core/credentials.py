@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # How the credentials were obtained decides what the console sign-in may send (DESIGN §4).
 LONG_TERM = "long-term"  # IAM user keys: can AssumeRole, cannot sign in to the console
@@ -24,7 +24,7 @@ class Credentials:
     def seconds_left(self, now: datetime | None = None) -> float | None:
         if self.expiration is None:
             return None
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         return (self.expiration - now).total_seconds()
 
     def to_json(self) -> dict:

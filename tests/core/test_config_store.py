@@ -1,0 +1,101 @@
+import os
+import stat
+
+import pytest
+
+from switcher.core import config as store
+from switcher.core.errors import ConfigError, InputError
+from switcher.core.model import Account, Config, Role, Settings
+
+
+@pytest.fixture
+def cfg_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(tmp_path))
+    return tmp_path
+
+
+def sample() -> Config:
+    return Config(
+        accounts=(
+            Account("prod", "123456789012", region="eu-west-1", color="F2B0A9",
+                    roles=(Role("Admin", duration=3600), Role("team/ops/Deploy", external_id="xyz-1"))),
+            Account("gov", "210987654321", region="us-gov-west-1", source="base"),
+        ),
+        settings=Settings(clipboard_clear_seconds=10, logout_first=True),
+        keyring_sources=("base",),
+    )
+
+
+def test_missing_file_is_empty_config(cfg_dir):
+    assert store.load() == Config()
+
+
+def test_round_trip_mode_0600_and_version(cfg_dir):
+    store.save(sample())
+    path = cfg_dir / "config.toml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text().startswith("version = 1")
+    assert store.load() == sample()
+
+
+def test_save_leaves_no_temp_files(cfg_dir):
+    store.save(sample())
+    store.save(sample().without_account("gov"))
+    assert sorted(p.name for p in cfg_dir.iterdir()) == ["config.toml"]
+
+
+def test_broken_file_names_line_and_is_never_overwritten(cfg_dir):
+    path = cfg_dir / "config.toml"
+    broken = 'version = 1\n[[accounts]]\nalias = "prod"\nid = \n'
+    path.write_text(broken)
+    with pytest.raises(ConfigError, match=r"config\.toml.*line 4"):
+        store.load()
+    with pytest.raises(ConfigError):
+        store.save(sample())
+    assert path.read_text() == broken
+
+
+def test_invalid_values_are_config_errors_naming_file(cfg_dir):
+    (cfg_dir / "config.toml").write_text('version = 1\n[[accounts]]\nalias = "prod"\nid = "12"\n')
+    with pytest.raises(ConfigError, match="config.toml: account id"):
+        store.load()
+
+
+def test_unknown_version_refused(cfg_dir):
+    (cfg_dir / "config.toml").write_text("version = 9\n")
+    with pytest.raises(ConfigError, match="version 9"):
+        store.load()
+
+
+def test_update_validates_before_writing(cfg_dir):
+    store.save(sample())
+    before = (cfg_dir / "config.toml").read_bytes()
+
+    def bad_change(config):
+        raise InputError("nope")
+
+    with pytest.raises(InputError):
+        store.update(bad_change)
+    assert (cfg_dir / "config.toml").read_bytes() == before
+
+
+def test_duplicate_alias_and_role_rejected():
+    with pytest.raises(InputError, match="used by two"):
+        Config(accounts=(Account("abc", "123456789012"), Account("abc", "123456789013")))
+    with pytest.raises(InputError, match="twice"):
+        Account("abc", "123456789012", roles=(Role("A"), Role("A")))
+
+
+def test_secrets_have_no_place_in_the_schema(cfg_dir):
+    (cfg_dir / "config.toml").write_text(
+        'version = 1\n[[accounts]]\nalias = "abc"\nid = "123456789012"\naws_secret_access_key = "x"\n'
+    )
+    with pytest.raises(ConfigError, match="unknown key"):
+        store.load()
+
+
+def test_config_dir_created_private(tmp_path, monkeypatch):
+    target = tmp_path / "new" / "dir"
+    monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(target))
+    store.save(sample())
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o700

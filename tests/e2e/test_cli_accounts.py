@@ -1,0 +1,93 @@
+"""The installed ``switcher`` command editing accounts: exit codes and no damage on bad input."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SWITCHER = Path(sys.executable).with_name("switcher")
+
+
+@pytest.fixture
+def env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SWITCHER_"))}
+    env["SWITCHER_CONFIG_DIR"] = str(tmp_path / "cfg")
+    env["AWS_CONFIG_FILE"] = str(tmp_path / "aws-config")
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "aws-credentials")
+    (tmp_path / "aws-config").write_text("[profile base]\nregion = us-east-1\n")
+    return env
+
+
+def sw(env, *args):
+    return subprocess.run([str(SWITCHER), *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_add_list_remove(env):
+    assert sw(env, "add", "prod", "--account", "123456789012", "--role", "Admin",
+              "--role", "team/Deploy", "--color", "blue", "--region", "eu-west-1",
+              "--source", "base").returncode == 0
+    assert sw(env, "add", "gov", "--account", "210987654321", "--role", "Ops",
+              "--region", "us-gov-west-1", "--via", "prod/Admin", "--duration", "3600").returncode == 0
+    listed = json.loads(sw(env, "list", "--json").stdout)
+    by_name = {t["target"]: t for t in listed}
+    assert set(by_name) == {"prod/Admin", "prod/team/Deploy", "gov/Ops"}
+    assert by_name["prod/Admin"]["color"] == "99BCE3"
+    assert by_name["gov/Ops"]["partition"] == "aws-us-gov"
+    assert by_name["gov/Ops"]["via"] == "prod/Admin"
+    text = sw(env, "list").stdout
+    assert "prod/team/Deploy" in text and "via prod/Admin" in text
+    # adding again merges roles instead of replacing them
+    assert sw(env, "add", "prod", "--account", "123456789012", "--role", "Viewer").returncode == 0
+    assert len(json.loads(sw(env, "list", "--json").stdout)) == 4
+    refused = sw(env, "remove", "prod/Admin")
+    assert refused.returncode == 2 and "gov/Ops is assumed via prod/Admin" in refused.stderr
+    assert sw(env, "remove", "gov").returncode == 0
+    assert sw(env, "remove", "prod/Admin").returncode == 0
+    assert [t["target"] for t in json.loads(sw(env, "list", "--json").stdout)] == [
+        "prod/team/Deploy", "prod/Viewer"]
+
+
+BAD_INPUTS = [
+    ("add", "Prod", "--account", "123456789012"),
+    ("add", "prod", "--account", "12345"),
+    ("add", "prod", "--account", "123456789012", "--role", "bad role"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--color", "purple"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--region", "mars"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--duration", "100"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--external-id", "x"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--mfa-serial", "short"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--source", "no-such-profile"),
+    ("add", "prod", "--account", "123456789012", "--role", "A", "--via", "nowhere/X"),
+    ("add", "prod", "--account", "123456789012", "--external-id", "abcdef"),
+    ("add", "other", "--account", "111111111111", "--role", "A"),  # id already listed as "keep"
+    ("add", "keep", "--account", "222222222222", "--role", "A"),  # alias already another id
+    ("add", "x2", "--account", "123456789019", "--role", "R", "--via", "keep/A", "--duration", "7200"),
+    ("remove", "nope"),
+    ("remove", "keep/Nope"),
+    ("frobnicate",),
+    ("add",),
+]
+
+
+@pytest.mark.parametrize("argv", BAD_INPUTS, ids=lambda a: " ".join(a))
+def test_bad_input_exit_2_one_line_and_config_unchanged(env, argv):
+    assert sw(env, "add", "keep", "--account", "111111111111", "--role", "A").returncode == 0
+    path = Path(env["SWITCHER_CONFIG_DIR"]) / "config.toml"
+    before = path.read_bytes()
+    result = sw(env, *argv)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("switcher: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_broken_config_is_reported_not_overwritten(env):
+    path = Path(env["SWITCHER_CONFIG_DIR"])
+    path.mkdir()
+    (path / "config.toml").write_text("version = 1\n[[accounts]\n")
+    result = sw(env, "add", "prod", "--account", "123456789012", "--role", "A")
+    assert result.returncode == 2 and "line 2" in result.stderr
+    assert (path / "config.toml").read_text() == "version = 1\n[[accounts]\n"
