@@ -92,10 +92,9 @@ def test_installed_keyring_restores_the_previous_backend():
 @pytest.mark.keyring
 def test_session_bus_never_spawns_services(session_bus):
     # Activation would start daemons (a11y bus, a second keyring) that outlive the tests.
-    from jeepney import unwrap_msg
     from jeepney.bus_messages import message_bus
     from jeepney.io.blocking import open_dbus_connection
-    from jeepney.wrappers import DBusErrorResponse
+    from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
     with open_dbus_connection(bus=session_bus["DBUS_SESSION_BUS_ADDRESS"]) as conn:
         assert conn.send_and_get_reply(message_bus.ListActivatableNames()).body[0] == [
