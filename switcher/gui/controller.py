@@ -1,0 +1,423 @@
+"""The one object every GUI part talks to: tray menu, palette, hotkeys, settings.
+
+It owns the config (reloaded when the file changes on disk), runs switches in worker
+threads through ``switcher.core`` and reports back with signals on the main thread. It
+never builds URLs or talks to AWS itself.
+
+Signals for one action: ``switch_started(name, action)`` then exactly one of
+``switch_succeeded(name, action, message)`` or ``switch_failed(name, action, message)``.
+A cancelled MFA prompt ends with ``switch_failed`` carrying an EMPTY message (and
+``switch_cancelled``): listeners stop their spinner and show nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from ..core import config as config_store
+from ..core import targets as targets_mod
+from ..core.errors import Cancelled, ConfigError, InputError, SwitcherError
+from ..core.model import Config
+from ..core.state import UsageState
+from ..core.targets import Target
+from .clipboard import Clipboard
+from .jobs import Jobs
+
+ACTIONS = ("console", "creds", "url", "link")
+EXPIRY_WARNING_S = 300
+# Reading every target's cache at startup would be one keyring round trip each; with
+# thousands of targets that is wasteful, so only the most recently used are looked up.
+SESSION_SCAN_LIMIT = 200
+
+MfaPrompt = Callable[[Target, str], "str | None"]
+Launcher = Callable[..., str]
+
+
+def _default_launcher(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:
+    from .browser import open_url
+
+    return open_url(url, account=account, color=color, spec_text=spec_text)
+
+
+class _CoreAdapter:
+    """The core calls, imported lazily so that startup never pays for boto3."""
+
+    def console_url(self, config, target, **kw) -> str:
+        from ..core import switch
+
+        return switch.console_url(config, target, **kw)
+
+    def get_credentials(self, config, target, **kw):
+        from ..core import switch
+
+        return switch.get_credentials(config, target, **kw)
+
+    def cached_credentials(self, target):
+        from ..core import switch
+
+        return switch.cached_credentials(target)
+
+    def render(self, creds, fmt: str, *, region: str | None = None) -> str:
+        from ..core import exports
+
+        return exports.render(creds, fmt, region=region)
+
+    def switch_role_link(self, target) -> str:
+        from ..core import links
+
+        return links.switch_role_link(target)
+
+
+class Controller(QObject):
+    targets_changed = Signal()
+    busy_changed = Signal(bool)
+    switch_started = Signal(str, str)
+    switch_succeeded = Signal(str, str, str)
+    switch_failed = Signal(str, str, str)
+    switch_cancelled = Signal(str, str)
+    sessions_changed = Signal()
+    session_expiring = Signal(str, float)  # target name, seconds left (once per session)
+    config_error = Signal(str)  # the file on disk is broken; the last good config stays
+
+    def __init__(
+        self,
+        *,
+        config_path: Path | None = None,
+        usage: UsageState | None = None,
+        clipboard: Clipboard | None = None,
+        launcher: Launcher | None = None,
+        mfa_prompt: MfaPrompt | None = None,
+        core: Any = None,
+        jobs: Jobs | None = None,
+        watch: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config_path = config_path or config_store.config_path()
+        self._config = config_store.load(self.config_path)
+        self._usage = usage
+        self.clipboard = clipboard or Clipboard(self)
+        self.launcher = launcher or _default_launcher
+        self.mfa_prompt = mfa_prompt
+        self.core = core or _CoreAdapter()
+        self.jobs = jobs or Jobs(parent=self)
+        self.jobs.active_changed.connect(self._on_active_changed)
+        self._busy = False
+        self._targets: list[Target] | None = None
+        self._profiles_error: str | None = None
+        self._last_config_error: str | None = None
+        self._expiry: dict[str, datetime] = {}
+        self._warned: set[str] = set()
+
+        self._watcher: QFileSystemWatcher | None = None
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(150)  # editors write in several steps; settle first
+        self._reload_timer.timeout.connect(self.reload)
+        if watch:
+            self._watch()
+
+        self._expiry_timer = QTimer(self)
+        self._expiry_timer.setInterval(15_000)
+        self._expiry_timer.timeout.connect(self.check_expiry)
+        self._expiry_timer.start()
+
+    # --- data -----------------------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def targets(self) -> list[Target]:
+        if self._targets is None:
+            try:
+                self._targets = targets_mod.list_targets(self._config)
+                self._profiles_error = None
+            except InputError as exc:  # a broken ~/.aws/config must not hide our own targets
+                self._profiles_error = str(exc)
+                self._targets = targets_mod.list_targets(self._config, include_profiles=False)
+        return self._targets
+
+    @property
+    def profiles_error(self) -> str | None:
+        return self._profiles_error
+
+    def target(self, name: str) -> Target:
+        for target in self.targets():
+            if target.name == name:
+                return target
+        return targets_mod.resolve(self._config, name)
+
+    def usage(self) -> UsageState:
+        if self._usage is None:
+            self._usage = UsageState()
+        return self._usage
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    # --- config ---------------------------------------------------------------------------
+
+    def save_config(self, config: Config) -> None:
+        config_store.save(config, self.config_path)  # raises InputError/ConfigError, file kept
+        self._set_config(config)
+
+    def reload(self) -> bool:
+        """Re-read the file (the CLI may have changed it); True when targets changed."""
+        self._rewatch()
+        try:
+            config = config_store.load(self.config_path)
+        except ConfigError as exc:
+            message = str(exc)
+            if message != self._last_config_error:
+                self._last_config_error = message
+                self.config_error.emit(message)
+            return False
+        self._last_config_error = None
+        if config == self._config:
+            # ~/.aws/config may have changed instead
+            self._targets = None
+            self.targets_changed.emit()
+            return True
+        self._set_config(config)
+        return True
+
+    def _set_config(self, config: Config) -> None:
+        self._config = config
+        self._targets = None
+        self.targets_changed.emit()
+
+    def _watched_paths(self) -> list[str]:
+        paths = [str(self.config_path.parent), str(targets_mod.aws_config_file().parent)]
+        paths += [str(self.config_path), str(targets_mod.aws_config_file())]
+        return [p for p in paths if Path(p).exists()]
+
+    def _watch(self) -> None:
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_fs_change)
+        self._watcher.directoryChanged.connect(self._on_fs_change)
+        self._rewatch()
+
+    def _rewatch(self) -> None:
+        # An atomic save replaces the file (new inode), which drops it from the watch list.
+        if self._watcher is None:
+            return
+        watched = set(self._watcher.files()) | set(self._watcher.directories())
+        missing = [p for p in self._watched_paths() if p not in watched]
+        if missing:
+            self._watcher.addPaths(missing)
+
+    def _on_fs_change(self, path: str) -> None:
+        self._reload_timer.start()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def open_console(self, name: str, region: str | None = None) -> None:
+        config = self._config
+
+        def work() -> str:
+            target = self.target(name)
+            url = self.core.console_url(config, target, region=region, mfa_prompt=self._mfa_from_worker)
+            self._note_session(target)
+            used = self.launcher(
+                url,
+                account=target.account_alias or target.name,
+                color=target.color,
+                spec_text=target.browser or config.settings.browser,
+            )
+            where = f" in {region}" if region else ""
+            return f"Console for {target.name}{where} opened ({used})"
+
+        self._start(name, "console", work, lambda message: message)
+
+    def copy_credentials(self, name: str, fmt: str | None = None) -> None:
+        config = self._config
+        fmt = fmt or config.settings.creds_format
+
+        def work() -> str:
+            target = self.target(name)
+            creds = self.core.get_credentials(config, target, mfa_prompt=self._mfa_from_worker)
+            self._note_session(target, creds)
+            return self.core.render(creds, fmt, region=target.region)
+
+        def done(text: str) -> str:
+            delay = config.settings.clipboard_clear_seconds
+            self.clipboard.copy(text, secret=True, clear_after=delay)
+            return f"Credentials for {name} copied ({fmt})" + _clears(delay)
+
+        self._start(name, "creds", work, done)
+
+    def copy_console_url(self, name: str) -> None:
+        config = self._config
+
+        def work() -> str:
+            target = self.target(name)
+            url = self.core.console_url(config, target, mfa_prompt=self._mfa_from_worker)
+            self._note_session(target)
+            return url
+
+        def done(url: str) -> str:
+            delay = config.settings.clipboard_clear_seconds
+            self.clipboard.copy(url, secret=True, clear_after=delay)
+            return f"Console sign-in URL for {name} copied; valid 15 minutes" + _clears(delay)
+
+        self._start(name, "url", work, done)
+
+    def copy_link(self, name: str) -> None:
+        # No network and no secret: done on the spot, but with the same signals as the rest.
+        self.switch_started.emit(name, "link")
+        self._record(name)
+        try:
+            link = self.core.switch_role_link(self.target(name))
+        except SwitcherError as exc:
+            self.switch_failed.emit(name, "link", str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
+            self.switch_failed.emit(name, "link", _internal(exc))
+            return
+        self.clipboard.copy(link, secret=False)
+        self.switch_succeeded.emit(name, "link", f"Switch Role link for {name} copied")
+
+    def _start(self, name: str, action: str, work: Callable[[], Any], done: Callable[[Any], str]) -> None:
+        self.switch_started.emit(name, action)
+        self._record(name)
+
+        def finished(ok: bool, payload: Any) -> None:
+            if ok:
+                try:
+                    message = done(payload)
+                except SwitcherError as exc:
+                    self.switch_failed.emit(name, action, str(exc))
+                    return
+                self.switch_succeeded.emit(name, action, message)
+                self.sessions_changed.emit()
+            elif isinstance(payload, Cancelled):
+                self.switch_cancelled.emit(name, action)
+                self.switch_failed.emit(name, action, "")
+            elif isinstance(payload, SwitcherError):
+                self.switch_failed.emit(name, action, str(payload))
+            else:
+                self.switch_failed.emit(name, action, _internal(payload))
+
+        self.jobs.submit(work, finished)
+
+    def _record(self, name: str) -> None:
+        # recents are keyed by the canonical target name, whatever shorthand was typed
+        canonical = next((t.name for t in self.targets() if t.name == name), None)
+        if canonical is None:
+            try:
+                canonical = targets_mod.resolve(self._config, name).name
+            except SwitcherError:
+                canonical = name
+        try:
+            self.usage().record(canonical)
+        except OSError:
+            pass  # recents are a convenience; a read-only state dir must not block a switch
+
+    def _on_active_changed(self, count: int) -> None:
+        busy = count > 0
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    # --- MFA ------------------------------------------------------------------------------
+
+    def _mfa_from_worker(self, target: Target, device: str) -> str | None:
+        prompt = self.mfa_prompt
+        if prompt is None:
+            raise InputError(f"target {target.name} needs an MFA code: set mfa_process in Settings")
+        code = self.jobs.call_on_main(lambda: prompt(target, device), default=None)
+        if code is None:
+            raise Cancelled("MFA prompt cancelled")
+        return code
+
+    # --- sessions -------------------------------------------------------------------------
+
+    def _note_session(self, target: Target, creds=None) -> None:
+        """Remember when the cached session of ``target`` ends (called in workers)."""
+        if creds is None:
+            try:
+                creds = self.core.cached_credentials(target)
+            except Exception:  # noqa: BLE001 - a keyring hiccup only loses the tooltip entry
+                creds = None
+        expiration = getattr(creds, "expiration", None)
+        if expiration is not None:
+            self._expiry[target.name] = expiration
+            self._warned.discard(target.name)
+
+    def session_seconds_left(self, name: str) -> float | None:
+        expiration = self._expiry.get(name)
+        if expiration is None:
+            return None
+        left = (expiration - datetime.now(UTC)).total_seconds()
+        return left if left > 0 else None
+
+    def sessions(self) -> dict[str, float]:
+        """Active sessions (target name -> seconds left), soonest to expire first."""
+        now = datetime.now(UTC)
+        live = {n: (e - now).total_seconds() for n, e in self._expiry.items()}
+        return dict(sorted(((n, s) for n, s in live.items() if s > 0), key=lambda kv: kv[1]))
+
+    def scan_sessions(self) -> None:
+        """Look up cached sessions in the keyring, off the main thread."""
+        recent = self.usage().recent(SESSION_SCAN_LIMIT)
+        known = {t.name: t for t in self.targets()}
+        names = [n for n in recent if n in known]
+        if len(known) <= SESSION_SCAN_LIMIT:
+            names += [n for n in known if n not in names]
+        chosen = [known[n] for n in names]
+
+        def work() -> dict[str, datetime]:
+            found = {}
+            for target in chosen:
+                try:
+                    creds = self.core.cached_credentials(target)
+                except Exception:  # noqa: BLE001 - no keyring: simply no sessions to show
+                    return found
+                if creds is not None and creds.expiration is not None:
+                    found[target.name] = creds.expiration
+            return found
+
+        def done(ok: bool, found: Any) -> None:
+            if ok and found:
+                self._expiry.update(found)
+                self.sessions_changed.emit()
+
+        self.jobs.submit(work, done)
+
+    def check_expiry(self) -> None:
+        changed = False
+        now = datetime.now(UTC)
+        for name, expiration in list(self._expiry.items()):
+            left = (expiration - now).total_seconds()
+            if left <= 0:
+                del self._expiry[name]
+                self._warned.discard(name)
+                changed = True
+            elif left <= EXPIRY_WARNING_S and name not in self._warned:
+                self._warned.add(name)
+                self.session_expiring.emit(name, left)
+        if changed:
+            self.sessions_changed.emit()
+
+    def shutdown(self) -> None:
+        self.jobs.close()
+        self.clipboard.clear_if_ours()
+
+
+def _clears(delay: int) -> str:
+    return f"; clipboard clears in {delay} s" if delay else ""
+
+
+def _internal(exc: BaseException) -> str:
+    # One line, no traceback in the UI; the type name helps a bug report.
+    line = str(exc).splitlines()[0] if str(exc) else ""
+    print(f"switcher: internal error: {type(exc).__name__}", file=sys.stderr)
+    return f"internal error ({type(exc).__name__}){': ' + line if line else ''}"
+
