@@ -1,0 +1,105 @@
+"""login / creds / exec: the commands that use a target's session.
+
+Kept light: a cached ``switcher creds`` must not import boto3 or botocore, so everything
+AWS-facing is reached through ``core.switch``, which loads it only on a cache miss.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..core import config as store
+from ..core import switch
+from ..core import validate as v
+from ..core.errors import AwsError, InputError
+from ..core.targets import resolve
+
+
+def _load_target(args):
+    config = store.load()
+    target = resolve(config, args.target)
+    # every flag is checked before any keyring or network work
+    if getattr(args, "duration", None) is not None:
+        v.check_duration(args.duration)
+    if getattr(args, "mfa_code", None) is not None:
+        v.check_token_code(args.mfa_code)
+    return config, target
+
+
+def creds(args) -> int:
+    config, target = _load_target(args)
+    fmt = args.format or config.settings.creds_format
+    from ..core.exports import render
+
+    credentials = switch.get_credentials(
+        config, target, duration=args.duration, mfa_code=args.mfa_code, refresh=args.refresh
+    )
+    sys.stdout.write(render(credentials, fmt, region=target.region, profile=target.name))
+    return 0
+
+
+def login(args) -> int:
+    config, target = _load_target(args)
+    if args.region is not None:
+        v.check_region(args.region)
+    url = switch.console_url(
+        config, target, region=args.region, service=args.service,
+        destination=args.destination, duration=args.duration,
+        logout_first=True if args.logout_first else None, mfa_code=args.mfa_code,
+    )
+    if args.stdout:
+        sys.stdout.write(url + "\n")
+        return 0
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url, new=2)
+    except webbrowser.Error as exc:
+        raise AwsError(f"cannot open a browser: {exc}; use --stdout to print the URL") from None
+    if not opened:
+        raise AwsError("no browser could be opened (set $BROWSER, or use --stdout to print the URL)")
+    return 0
+
+
+_EXEC_OPTIONS = {"--mfa-code": "mfa_code", "--duration": "duration"}
+
+
+def _split_exec_args(args) -> list[str]:
+    """argparse's REMAINDER swallows options given after TARGET (``exec T --mfa-code 123456
+    -- cmd``); take them back here and drop the ``--`` separator."""
+    cmd = list(args.cmd or [])
+    while cmd and cmd[0] != "--":
+        head, sep, value = cmd[0].partition("=")
+        if head not in _EXEC_OPTIONS:
+            break
+        if not sep:
+            if len(cmd) < 2:
+                raise InputError(f"{head} needs a value")
+            value = cmd[1]
+            del cmd[:2]
+        else:
+            del cmd[0]
+        setattr(args, _EXEC_OPTIONS[head], value)
+    if cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    if getattr(args, "duration", None) is not None:
+        args.duration = v.check_duration(args.duration)
+    return cmd
+
+
+def exec_(args) -> int:
+    cmd = _split_exec_args(args)
+    if not cmd:
+        raise InputError("no command given: switcher exec TARGET [--mfa-code CODE] -- CMD [ARG]...")
+    config, target = _load_target(args)
+    from ..core.execute import run
+
+    credentials = switch.get_credentials(
+        config, target, duration=args.duration, mfa_code=args.mfa_code
+    )
+    sys.stdout.flush()
+    return run(cmd, credentials, region=target.region)
+
+
+# cli.py dispatches "session:exec"; ``exec`` is a builtin name, so bind it explicitly.
+globals()["exec"] = exec_

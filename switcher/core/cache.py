@@ -1,0 +1,89 @@
+"""Assumed-role sessions cached in the OS keyring, one entry per target.
+
+The entry name carries a digest of everything that decides *which* role is assumed and
+*with what* (account, role, region, source, chain, external id, MFA device), so editing a
+target never hands back credentials of what it used to be. Sessions are used until
+5 minutes before they expire. Reading the cache imports neither boto3 nor botocore.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import keystore
+from .credentials import Credentials
+from .keystore import SESSIONS_SERVICE, KeyringUnavailable
+
+MIN_SECONDS_LEFT = 300
+INDEX = "_index"  # keyrings cannot list entries, so we keep the names ourselves
+
+
+def cache_key(target) -> str:
+    identity = [
+        target.kind, target.account_id, target.role_name, target.region, target.source,
+        target.via, target.external_id, target.mfa_serial,
+    ]
+    digest = hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+    return f"{target.name}#{digest}"
+
+
+def load(target, *, min_seconds_left: float = MIN_SECONDS_LEFT) -> Credentials | None:
+    try:
+        raw = keystore.get(SESSIONS_SERVICE, cache_key(target))
+    except KeyringUnavailable as exc:
+        keystore.warn_no_cache(str(exc))
+        return None
+    if not raw:
+        return None
+    try:
+        creds = Credentials.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged entry is just a miss; the next store overwrites it
+    left = creds.seconds_left()
+    if left is None or left < min_seconds_left:
+        return None
+    return creds
+
+
+def store(target, creds: Credentials) -> None:
+    key = cache_key(target)
+    try:
+        keystore.put(SESSIONS_SERVICE, key, json.dumps(creds.to_json()))
+        names = _index()
+        if key not in names:
+            # drop entries of this target's previous shapes; they can never match again
+            stale = [n for n in names if n.rsplit("#", 1)[0] == target.name]
+            for name in stale:
+                keystore.delete(SESSIONS_SERVICE, name)
+            names = [n for n in names if n not in stale] + [key]
+            keystore.put(SESSIONS_SERVICE, INDEX, json.dumps(names))
+    except KeyringUnavailable as exc:
+        keystore.warn_no_cache(str(exc))
+
+
+def clear(target=None) -> None:
+    """Forget the cached session of one target, or of all targets."""
+    try:
+        names = _index()
+        if target is None:
+            doomed = names
+        else:
+            doomed = [n for n in names if n.rsplit("#", 1)[0] == target.name]
+            key = cache_key(target)
+            if key not in doomed:
+                doomed.append(key)
+        for name in doomed:
+            keystore.delete(SESSIONS_SERVICE, name)
+        keystore.put(SESSIONS_SERVICE, INDEX, json.dumps([n for n in names if n not in doomed]))
+    except KeyringUnavailable as exc:
+        keystore.warn_no_cache(str(exc))
+
+
+def _index() -> list[str]:
+    raw = keystore.get(SESSIONS_SERVICE, INDEX)
+    try:
+        names = json.loads(raw) if raw else []
+    except ValueError:
+        names = []
+    return [n for n in names if isinstance(n, str)]

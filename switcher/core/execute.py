@@ -1,0 +1,52 @@
+"""Run a command with a target's credentials in its environment (``switcher exec``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+
+from .credentials import Credentials
+from .errors import InputError
+from .exports import variables
+
+# Variables that would make the child's SDK pick other credentials than ours.
+_CONFLICTING = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN")
+
+
+def child_env(creds: Credentials, *, region: str | None = None,
+              base: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    for name in _CONFLICTING:
+        env.pop(name, None)
+    for name, value in variables(creds, region=region).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def run(cmd: list[str], creds: Credentials, *, region: str | None = None) -> int:
+    """Run ``cmd`` and return its exit code (128+N when killed by signal N, like a shell)."""
+    if not cmd:
+        raise InputError("no command given: switcher exec TARGET -- CMD [ARG]...")
+    env = child_env(creds, region=region)
+    program = cmd[0]
+    if shutil.which(program, path=env.get("PATH")) is None:
+        raise InputError(f"command not found: {program}")
+    # Ctrl-C reaches the child through the terminal; we only wait for its exit code.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    try:
+        returncode = subprocess.call(cmd, env=env)
+    except PermissionError:
+        raise InputError(f"command is not executable: {program}") from None
+    except OSError as exc:
+        raise InputError(f"cannot run {program}: {exc.strerror or exc}") from None
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+    return 128 - returncode if returncode < 0 else returncode

@@ -1,0 +1,77 @@
+"""Base credentials for a target: a keyring source, an AWS CLI profile, or botocore's
+default chain. Profiles (static keys, IAM Identity Center, credential_process, their own
+role chains) are resolved by botocore's credential chain, never by hand.
+"""
+
+from __future__ import annotations
+
+from . import keystore
+from .credentials import LONG_TERM, Credentials
+from .errors import AwsError, InputError
+
+TEMPORARY = "temporary"  # source credentials with a session token: roles assumed with them are chained
+
+
+def describe(source: str | None) -> str:
+    return f"source {source}" if source else "the default AWS credentials"
+
+
+def source_credentials(config, source: str | None) -> Credentials:
+    if source and source in config.keyring_sources:
+        keys = keystore.load_keys(source)
+        if keys is None:
+            raise InputError(f"keyring source {source} has no keys; run: switcher keys add {source}")
+        return Credentials(keys[0], keys[1], None, None, LONG_TERM)
+    return _from_botocore(source)
+
+
+def _from_botocore(profile: str | None) -> Credentials:
+    from botocore import exceptions as bx
+
+    from .sts import new_session
+
+    try:
+        session = new_session(profile)
+        found = session.get_credentials()
+        frozen = found.get_frozen_credentials() if found is not None else None
+    except bx.ProfileNotFound:
+        raise InputError(
+            f"AWS CLI profile {profile!r} does not exist (see {_config_file()}); "
+            "fix the account's source or run: switcher keys add " + str(profile)
+        ) from None
+    except (bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError, bx.TokenRetrievalError):
+        raise AwsError(
+            f"the IAM Identity Center (SSO) session of profile {profile or 'default'} has expired; "
+            f"run: aws sso login --profile {profile or 'default'}"
+        ) from None
+    except bx.CredentialRetrievalError as exc:
+        raise AwsError(f"{describe(profile)} failed: {_one_line(exc)}") from None
+    except bx.PartialCredentialsError as exc:
+        raise InputError(f"{describe(profile)} is incomplete: {_one_line(exc)}") from None
+    except bx.NoCredentialsError:
+        frozen = None
+    except bx.BotoCoreError as exc:
+        raise AwsError(f"{describe(profile)} failed: {_one_line(exc)}") from None
+    except Exception as exc:  # e.g. ClientError from a profile's own AssumeRole
+        from .sts import map_error
+
+        raise map_error(exc, what=f"getting credentials of {describe(profile)}") from None
+    if frozen is None or not frozen.access_key:
+        if profile:
+            raise InputError(f"AWS CLI profile {profile!r} has no credentials")
+        raise InputError(
+            "no AWS credentials found: give the account a --source (an AWS CLI profile or "
+            "a keyring source from 'switcher keys add') or configure default credentials"
+        )
+    kind = TEMPORARY if frozen.token else LONG_TERM
+    return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, None, kind)
+
+
+def _config_file() -> str:
+    import os
+
+    return os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())

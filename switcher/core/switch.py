@@ -1,0 +1,154 @@
+"""One switch: target → cached session, or source credentials → AssumeRole (following
+``via`` chains) → cache; and the console sign-in URL on top of it.
+
+The cached path imports neither boto3 nor botocore; ``sts``/``sources`` load them only
+when AWS must really be called.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from . import cache, mfa
+from . import validate as v
+from .credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
+from .errors import InputError
+
+MfaPrompt = mfa.MfaPrompt
+
+
+def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=None,
+                    refresh=False) -> Credentials:
+    """Temporary credentials for ``target``: from the cache unless ``refresh``, else assumed.
+
+    ``duration`` (seconds) overrides the role's and the settings' default; a cached session
+    with less time left than an explicitly asked duration is renewed.
+    """
+    if duration is not None:
+        duration = v.check_duration(duration)
+    if mfa_code is not None:
+        mfa_code = v.check_token_code(mfa_code)
+    state = {"mfa_code": mfa_code}
+    return _get(config, target, duration, state, mfa_prompt, refresh, chain=())
+
+
+def cached_credentials(target) -> Credentials | None:
+    """The cached session of ``target`` if still good for 5 minutes: keyring only."""
+    return cache.load(target)
+
+
+def clear_cache(target=None) -> None:
+    cache.clear(target)
+
+
+def console_url(config, target, *, region=None, service=None, destination=None, duration=None,
+                logout_first=None, mfa_code=None, mfa_prompt=None) -> str:
+    """A federated console sign-in URL (a secret: valid 15 minutes, never log it)."""
+    if region is not None:
+        region = v.check_region(region)
+    if duration is not None:
+        duration = v.check_duration(duration)
+    creds = get_credentials(config, target, mfa_code=mfa_code, mfa_prompt=mfa_prompt)
+    session_duration = None
+    if creds.kind == ASSUMED:
+        # long-term-key sessions may ask the console for up to 12 h, independent of the creds
+        session_duration = duration or target.duration or config.settings.default_duration
+    elif duration is not None:
+        # chained: the console session lasts as long as the credentials, sized by AssumeRole
+        v.check_duration(duration, chained=True)
+        left = creds.seconds_left() or 0
+        if left < duration - cache.MIN_SECONDS_LEFT:
+            creds = get_credentials(config, target, duration=duration, mfa_code=mfa_code,
+                                    mfa_prompt=mfa_prompt, refresh=True)
+    if logout_first is None:
+        logout_first = target.logout_first
+    if logout_first is None:
+        logout_first = config.settings.logout_first
+    from . import signin  # written by the sign-in module's owner; imported only when needed
+
+    return signin.login_url(
+        creds, region=region or target.region, service=service, destination=destination,
+        session_duration=session_duration, logout_first=bool(logout_first),
+    )
+
+
+# -- internals ---------------------------------------------------------------------------
+
+
+def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credentials:
+    if target.name in chain:
+        loop = " -> ".join((*chain, target.name))
+        raise InputError(f"role chain loops back on itself: {loop}")
+    if not refresh:
+        cached = cache.load(target, min_seconds_left=_min_left(duration))
+        if cached is not None:
+            return cached
+
+    if target.via:
+        from .targets import resolve
+
+        _duration(config, target, duration, chained=True)  # fail before the first hop's call
+        try:
+            via_target = resolve(config, target.via)
+        except InputError as exc:
+            raise InputError(f"{target.name} is assumed via {target.via!r}, which fails: {exc}") from None
+        # the hop's own duration is its business; only the final hop gets ours
+        source = _get(config, via_target, None, state, mfa_prompt, False, (*chain, target.name))
+        source_kind = CHAINED
+    else:
+        from .sources import source_credentials
+
+        source = source_credentials(config, target.source)
+        source_kind = source.kind
+
+    kind = ASSUMED if source_kind == LONG_TERM else CHAINED
+    duration = _duration(config, target, duration, chained=kind == CHAINED)
+    session_name = _session_name(config, target)
+
+    serial = target.mfa_serial
+    code = None
+    if serial:
+        code = mfa.mfa_code(
+            target, serial, code=state.pop("mfa_code", None),  # a code is good for one call
+            process=target.mfa_process or config.settings.mfa_process, prompt=mfa_prompt,
+        )
+
+    from .sts import assume_role
+
+    creds = assume_role(source, target, kind=kind, session_name=session_name,
+                        duration=duration, mfa_serial=serial, mfa_code=code)
+    cache.store(target, creds)
+    return creds
+
+
+def _min_left(duration: int | None) -> float:
+    if duration is None:
+        return cache.MIN_SECONDS_LEFT
+    return max(cache.MIN_SECONDS_LEFT, duration - cache.MIN_SECONDS_LEFT)
+
+
+def _duration(config, target, explicit: int | None, *, chained: bool) -> int | None:
+    """explicit > role > settings default > omitted (AWS then gives 1 hour)."""
+    if explicit is not None:
+        return v.check_duration(explicit, chained=chained)
+    if target.duration is not None:
+        try:
+            return v.check_duration(target.duration, chained=chained)
+        except InputError as exc:
+            raise InputError(f"{target.name}: {exc}") from None
+    default = config.settings.default_duration
+    if default is not None:
+        # a global default is not aimed at chained roles; cap it rather than fail them
+        return min(default, v.CHAINED_MAX_DURATION) if chained else default
+    return None
+
+
+def _session_name(config, target) -> str:
+    name = target.session_name or config.settings.session_name
+    if name:
+        return v.check_session_name(name)
+    try:
+        user = getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        user = "switcher"
+    return v.session_name_from(user)

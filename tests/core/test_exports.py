@@ -1,0 +1,145 @@
+"""Export formats: every shell format must assign values verbatim under eval."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from switcher.core.credentials import Credentials
+from switcher.core.errors import InputError
+from switcher.core.exports import render
+
+EXP = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+CREDS = Credentials("ASIAEXAMPLE", "sec/ret+key", "tok=en", EXP)
+
+# Shell-hostile values: quotes, spaces, $, backticks, newlines, backslashes, globs.
+NASTY = st.text(
+    alphabet=st.sampled_from(list("aZ09 '\"$`\\\n\t!*?;&|(){}[]#~=%") + ["é", "\u2019"]),
+    min_size=0, max_size=40,
+)
+
+
+def _eval_sh(text: str) -> dict[str, str]:
+    script = text + 'printf "%s\\0" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" ' \
+                    '"$AWS_SESSION_TOKEN" "$AWS_REGION" "$AWS_DEFAULT_REGION" ' \
+                    '"$AWS_CREDENTIAL_EXPIRATION"'
+    out = subprocess.run(["sh", "-c", script], capture_output=True, check=True).stdout
+    keys = ["id", "secret", "token", "region", "default_region", "exp"]
+    return dict(zip(keys, out.decode().split("\0")[:-1], strict=True))
+
+
+@given(key=NASTY, secret=NASTY, token=NASTY)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_env_survives_eval_in_sh(key, secret, token):
+    text = render(Credentials(key, secret, token, EXP), "env", region="eu-west-1")
+    got = _eval_sh(text)
+    assert (got["id"], got["secret"], got["token"]) == (key, secret, token)
+    assert got["region"] == got["default_region"] == "eu-west-1"
+    assert got["exp"] == "2030-01-02T03:04:05Z"
+
+
+def test_env_lines_are_exports():
+    text = render(CREDS, "env", region="us-east-1")
+    assert text.splitlines()[0] == "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE"
+    assert "export AWS_SESSION_TOKEN=tok=en" in text
+    assert "export AWS_CREDENTIAL_EXPIRATION=2030-01-02T03:04:05Z" in text
+
+
+def test_env_without_token_unsets_it():
+    text = render(Credentials("AKIA", "s", None, None), "env")
+    assert "unset AWS_SESSION_TOKEN" in text
+    assert "AWS_REGION" not in text
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+@given(secret=NASTY)
+@settings(max_examples=30, deadline=None)
+def test_fish_survives_eval(secret):
+    text = render(Credentials("A", secret, "t", EXP), "fish")
+    out = subprocess.run(["fish", "-c", text + 'printf "%s" "$AWS_SECRET_ACCESS_KEY"'],
+                         capture_output=True, check=True).stdout.decode()
+    assert out == secret
+
+
+def _fish_unquote(text: str) -> str:
+    """The value of the single-quoted word ``text`` starts with, up to its closing quote."""
+    assert text[0] == "'"
+    out, i = [], 1
+    while text[i] != "'":
+        if text[i] == "\\" and text[i + 1] in "\\'":
+            out.append(text[i + 1])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    assert text[i + 1] == "\n", "the value must end at the end of the line"
+    return "".join(out)
+
+
+@given(secret=NASTY)
+def test_fish_quoting_round_trips(secret):
+    text = render(Credentials("A", secret, "t", EXP), "fish")
+    prefix = "\nset -gx AWS_SECRET_ACCESS_KEY "
+    assert prefix in text
+    assert _fish_unquote(text.split(prefix, 1)[1]) == secret
+
+
+@given(secret=NASTY)
+def test_powershell_quoting_round_trips(secret):
+    text = render(Credentials("A", secret, "t", EXP), "powershell", region="us-east-1")
+    prefix = "\n$Env:AWS_SECRET_ACCESS_KEY = '"
+    assert prefix in text
+    body = text.split(prefix, 1)[1]
+    # the value ends at the first quote that is not doubled
+    out, i = [], 0
+    quotes = "'\u2018\u2019\u201a\u201b"
+    while True:
+        c = body[i]
+        if c in quotes:
+            if i + 1 < len(body) and body[i + 1] == c:
+                out.append(c)
+                i += 2
+                continue
+            break
+        out.append(c)
+        i += 1
+    assert "".join(out) == secret
+    assert "$Env:AWS_REGION = 'us-east-1'" in text
+
+
+def test_json_is_credential_process_schema():
+    data = json.loads(render(CREDS, "json"))
+    assert data == {
+        "Version": 1,
+        "AccessKeyId": "ASIAEXAMPLE",
+        "SecretAccessKey": "sec/ret+key",
+        "SessionToken": "tok=en",
+        "Expiration": "2030-01-02T03:04:05Z",
+    }
+
+
+def test_ini_block_reads_back_with_configparser():
+    text = render(CREDS, "ini", profile="dev/Admin")
+    parser = configparser.ConfigParser()
+    parser.read_string(text)
+    section = parser["dev/Admin"]
+    assert section["aws_access_key_id"] == "ASIAEXAMPLE"
+    assert section["aws_secret_access_key"] == "sec/ret+key"
+    assert section["aws_session_token"] == "tok=en"
+
+
+def test_ini_refuses_line_breaks():
+    with pytest.raises(InputError):
+        render(Credentials("A", "x\ny", "t", EXP), "ini", profile="p")
+
+
+def test_unknown_format_is_input_error():
+    with pytest.raises(InputError, match="format"):
+        render(CREDS, "yaml")
