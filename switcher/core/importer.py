@@ -1,0 +1,343 @@
+"""Import targets from ~/.aws/config role profiles, ESR text or a Switch Role link, and
+export ours to both text formats.
+
+Every ``plan_*`` function is pure: it validates the whole input first and returns the new
+Config plus a report, raising InputError (naming the profile or section) on the first
+invalid entry, so an import is all-or-nothing. :func:`apply` saves a plan atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import config as store
+from . import esr
+from . import validate as v
+from .errors import InputError
+from .links import parse_link
+from .model import DEFAULT_REGION, Account, Config, Role
+from .partitions import PARTITIONS, partition_name
+from .targets import read_aws_profiles
+
+
+@dataclass
+class ImportResult:
+    config: Config
+    added_accounts: list[str] = field(default_factory=list)
+    added_roles: list[str] = field(default_factory=list)  # target names
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added_roles or self.added_accounts)
+
+    def summary(self) -> str:
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        line = (f"added {n(len(self.added_accounts), 'account')}, {n(len(self.added_roles), 'role')}; "
+                f"skipped {len(self.skipped)}")
+        if self.skipped:
+            line += " (" + "; ".join(f"{name}: {why}" for name, why in self.skipped) + ")"
+        return line
+
+
+class _Merger:
+    """Adds roles to existing or new accounts without touching what is already there."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.accounts: list[dict[str, Any]] = [
+            {"account": a, "roles": [], "new": False} for a in config.accounts
+        ]
+        self.result = ImportResult(config)
+
+    def _taken(self, alias: str) -> bool:
+        return any(self._alias(slot) == alias for slot in self.accounts)
+
+    @staticmethod
+    def _alias(slot: dict[str, Any]) -> str:
+        return slot["account"].alias if not slot["new"] else slot["fields"]["alias"]
+
+    def _field(self, slot: dict[str, Any], key: str) -> Any:
+        return getattr(slot["account"], key) if not slot["new"] else slot["fields"].get(key)
+
+    def find(self, account_id: str, *, source: str | None = None, region: str | None = None,
+             strict: bool = False) -> dict[str, Any] | None:
+        for slot in self.accounts:
+            if self._field(slot, "id") != account_id:
+                continue
+            # A ~/.aws/config profile carries its own source and region, and those are
+            # account-wide here: only an account that agrees on both may take the role.
+            if strict and (self._field(slot, "source") != source
+                           or self._field(slot, "region") != region):
+                continue
+            return slot
+        return None
+
+    def new_alias(self, candidates: list[str | None], account_id: str) -> str:
+        valid = [c for c in candidates if c and v.ALIAS_RE.match(c)] + [account_id]
+        for alias in valid:
+            if not self._taken(alias):
+                return alias
+        base = valid[0]
+        for number in range(2, 10_000):
+            suffix = f"-{number}"
+            alias = base[: 63 - len(suffix)].rstrip("-") + suffix
+            if not self._taken(alias):
+                return alias
+        raise InputError(f"no free alias for account {account_id}")  # pragma: no cover
+
+    def add(self, entry: str, *, account_id: str, role: dict[str, Any], alias_candidates,
+            region: str, color: str | None = None, source: str | None = None,
+            strict: bool = False) -> str:
+        """Add one role; returns the target name it has (or already had)."""
+        slot = self.find(account_id, source=source, region=region, strict=strict)
+        if slot is None:
+            fields = {"alias": self.new_alias(alias_candidates, account_id), "id": account_id,
+                      "region": region, "color": color, "source": source}
+            slot = {"fields": fields, "roles": [], "new": True}
+            self.accounts.append(slot)
+        alias = self._alias(slot)
+        existing = [r.name for r in slot["account"].roles] if not slot["new"] else []
+        existing += [r["name"] for r in slot["roles"]]
+        target = f"{alias}/{role['name']}"
+        if role["name"] in existing:
+            self.result.skipped.append((entry, f"already present as {target}"))
+            return target
+        slot["roles"].append(role)
+        return target
+
+    def finish(self) -> ImportResult:
+        config = self.config
+        for slot in self.accounts:
+            if not slot["roles"]:
+                continue
+            roles = tuple(Role(**r) for r in slot["roles"])
+            if slot["new"]:
+                fields = {k: val for k, val in slot["fields"].items() if val is not None}
+                account = Account(**fields, roles=roles)
+                self.result.added_accounts.append(account.alias)
+            else:
+                account = slot["account"]
+                account = account.with_roles(account.roles + roles)
+            self.result.added_roles += [f"{account.alias}/{r.name}" for r in roles]
+            config = config.with_account(account)
+        self.result.config = config
+        return self.result
+
+
+def _named(where: str, check: Callable, value):
+    try:
+        return check(value)
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def _region_for(where: str, region: str | None, arn_partition: str | None) -> str:
+    """The region given, checked against the ARN's partition; else that partition's default."""
+    if region:
+        region = _named(where, v.check_region, region)
+        if arn_partition and partition_name(region) != arn_partition:
+            raise InputError(
+                f"{where}: region {region} is not in partition {arn_partition} of its role ARN"
+            )
+        return region
+    if arn_partition and arn_partition in PARTITIONS:
+        return PARTITIONS[arn_partition].default_region
+    return DEFAULT_REGION
+
+
+# --- ~/.aws/config ---------------------------------------------------------------------
+
+def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
+                    origin: str = "~/.aws/config") -> ImportResult:
+    role_profiles = {name: p for name, p in profiles.items() if "role_arn" in p}
+    if not role_profiles:
+        raise InputError(f"{origin} has no role profiles (profiles with role_arn)")
+    entries = []
+    for name, profile in role_profiles.items():
+        where = f"profile {name}"
+        match = _named(where, v.check_role_arn, profile["role_arn"])
+        source = profile.get("source_profile")
+        via = None
+        if source and source != name and "role_arn" in profiles.get(source, {}):
+            via, source = source, None  # the source is a role itself: role chaining
+        role: dict[str, Any] = {"name": match["role"]}
+        if profile.get("duration_seconds"):
+            role["duration"] = _named(where, v.check_duration, profile["duration_seconds"])
+        if profile.get("external_id"):
+            role["external_id"] = _named(where, v.check_external_id, profile["external_id"])
+        if profile.get("mfa_serial"):
+            role["mfa_serial"] = _named(where, v.check_mfa_serial, profile["mfa_serial"])
+        region = profile.get("region")
+        inherited = profiles.get(source or via or "", {}).get("region")
+        if not region and inherited and v.REGION_RE.match(inherited) and (
+            partition_name(inherited) == match["partition"]
+        ):
+            region = inherited  # botocore's own fallback, unless it is another partition's
+        region = _region_for(where, region, match["partition"])
+        entries.append((name, match["account"], role, region, source, via))
+
+    merger = _Merger(config)
+    target_of: dict[str, str] = {}
+    for name, account_id, role, region, source, _via in entries:
+        target_of[name] = merger.add(
+            f"profile {name}", account_id=account_id, role=role, region=region, source=source,
+            alias_candidates=[esr.alias_from_section(name, role["name"]), esr.sanitise_alias(name)],
+            strict=True,
+        )
+    # Target names exist only once every profile has its account, hence a second pass;
+    # the role dicts are the ones the merger holds.
+    for _name, _id, role, _region, _source, via in entries:
+        if via:
+            role["via"] = target_of[via]
+    return merger.finish()
+
+
+def plan_aws_config_file(config: Config, path: Path) -> ImportResult:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    return plan_aws_config(config, read_aws_profiles(path), str(path))
+
+
+# --- AWS Extend Switch Roles -----------------------------------------------------------
+
+def _local_sources(config: Config) -> set[str]:
+    try:
+        profiles = set(read_aws_profiles())
+    except InputError:
+        profiles = set()  # a broken ~/.aws/config only means no source can be matched
+    return profiles | set(config.keyring_sources)
+
+
+def plan_esr(config: Config, text: str) -> ImportResult:
+    targets = esr.parse(text)
+    if not targets:
+        raise InputError("the ESR configuration has no target roles")
+    local = _local_sources(config)
+    checked = []
+    skipped = []
+    for t in targets:
+        where = f"ESR [{t.name}] (line {t.line})"
+        if not v.ACCOUNT_ID_RE.match(t.account):
+            if not t.account.isdigit() and v.ALIAS_RE.match(t.account):
+                skipped.append((t.name, f"account is the alias {t.account}, not a 12-digit id"))
+                continue
+            _named(where, v.check_account_id, t.account)
+        role = {"name": _named(where, v.check_role_name, t.role_name)}
+        color = _named(where, v.check_color, t.color) if t.color else None
+        region = _region_for(where, t.region, t.partition)
+        checked.append((t, role, color, region))
+
+    merger = _Merger(config)
+    merger.result.skipped += skipped
+    for t, role, color, region in checked:
+        account_alias = t.account_alias if t.account_alias and not t.account_alias.isdigit() else None
+        merger.add(
+            t.name, account_id=t.account, role=role, region=region, color=color,
+            source=t.source_profile if t.source_profile in local else None,
+            alias_candidates=[account_alias, esr.alias_from_section(t.name, t.role_name),
+                              esr.sanitise_alias(t.name)],
+        )
+    return merger.finish()
+
+
+# --- a Switch Role link ----------------------------------------------------------------
+
+def plan_link(config: Config, url: str) -> ImportResult:
+    link = parse_link(url)
+    merger = _Merger(config)
+    role = {"name": link.role_name}
+    entry = f"link {link.account}/{link.role_name}"
+    if not v.ACCOUNT_ID_RE.match(link.account):
+        # The console also accepts the AWS account alias; we can only place it when one
+        # of our accounts carries that alias, since a new account needs its 12-digit id.
+        existing = config.account(link.account)
+        if existing is None:
+            raise InputError(
+                f"the link names account alias {link.account!r}; add the account first with "
+                f"switcher add {link.account} --account ID, then import the link again"
+            )
+        account_id = existing.id
+    else:
+        account_id = link.account
+    display = link.display_name or ""
+    candidates = []
+    if "/" in display:
+        candidates.append(esr.sanitise_alias(display.split("/", 1)[0]))
+    candidates += [esr.alias_from_section(display, link.role_name), esr.sanitise_alias(display)]
+    region = link.region or link.partition.default_region
+    merger.add(entry, account_id=account_id, role=role, region=region, color=link.color,
+               alias_candidates=candidates)
+    return merger.finish()
+
+
+# --- saving ----------------------------------------------------------------------------
+
+def apply(planner: Callable[[Config], ImportResult], path: Path | None = None) -> ImportResult:
+    """Plan against the config on disk and save atomically; nothing is written when the
+    plan fails or adds nothing."""
+    box: list[ImportResult] = []
+
+    def change(config: Config) -> Config:
+        result = planner(config)
+        box.append(result)
+        if not result.changed:
+            raise _NothingToSave
+        return result.config
+
+    try:
+        store.update(change, path)
+    except _NothingToSave:
+        pass
+    return box[-1]
+
+
+class _NothingToSave(Exception):
+    pass
+
+
+# --- export ----------------------------------------------------------------------------
+
+def to_esr(config: Config) -> str:
+    return esr.render(config)
+
+
+def _via_profile(config: Config, via: str) -> str:
+    alias, _, role_name = via.partition("/")
+    account = config.account(alias)
+    role = account.role(role_name) if account and role_name else None
+    if role is None and account and not role_name and len(account.roles) == 1:
+        role = account.roles[0]
+    return esr.section_name(account.alias, role.name) if role else via
+
+
+def to_aws_config(config: Config) -> str:
+    lines = ["# AWS CLI role profiles, exported by Switcher."]
+    keyring = set(config.keyring_sources)
+    for account in config.accounts:
+        partition = partition_name(account.region)
+        for role in account.roles:
+            lines += ["", f"[profile {esr.section_name(account.alias, role.name)}]",
+                      f"role_arn = arn:{partition}:iam::{account.id}:role/{role.name}"]
+            if role.via:
+                lines.append(f"source_profile = {_via_profile(config, role.via)}")
+            elif account.source and account.source not in keyring:
+                lines.append(f"source_profile = {account.source}")
+            elif account.source:
+                lines.append(f"# base credentials: Switcher keyring source {account.source}")
+            else:
+                lines.append("# base credentials: the default credential chain")
+            lines.append(f"region = {account.region}")
+            mfa = role.mfa_serial or account.mfa_serial
+            if mfa:
+                lines.append(f"mfa_serial = {mfa}")
+            if role.external_id:
+                lines.append(f"external_id = {role.external_id}")
+            if role.duration:
+                lines.append(f"duration_seconds = {role.duration}")
+    return "\n".join(lines) + "\n"
