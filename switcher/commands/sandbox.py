@@ -1,0 +1,48 @@
+"""``switcher sandbox``: serve moto + the local sign-in endpoint until interrupted."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import sys
+import threading
+
+HOWTO = """\
+# Switcher sandbox is running: moto (fake AWS) and a local console sign-in endpoint.
+# Nothing here reaches AWS. In another terminal, paste the export lines above, then try:
+#   switcher list
+#   switcher login acme-dev/Developer --stdout     # sign-in URL to the sandbox console
+#   switcher login acme-audit/Auditor              # a chained role (via acme-dev/Developer)
+#   switcher login acme-prod/Admin --mfa-code 123456   # MFA role: any 6 digits work here
+#   switcher creds partner-data/DataAccess --format json
+# Request log (no secrets): {log_url}
+# Press Ctrl+C to stop; the demo config and keys are deleted then."""
+
+
+def run(args) -> int:
+    from switcher.core.sandbox import Sandbox
+
+    stop = threading.Event()
+
+    def _stop(signum, frame):  # SIGTERM is a normal way to end a server: exit 0 like Ctrl+C
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, _stop)
+    sandbox = Sandbox().start()
+    try:
+        out = sys.stdout
+        for name, value in sandbox.env.items():
+            out.write(f"export {name}={shlex.quote(value)}\n")
+        log_url = sandbox.stack.federation_url.rsplit("/federation", 1)[0] + "/_sandbox/log"
+        out.write(HOWTO.format(log_url=log_url) + "\n")
+        out.flush()
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    finally:
+        sandbox.stop()
+        signal.signal(signal.SIGTERM, previous)
+    sys.stderr.write("switcher: sandbox stopped\n")
+    return 0

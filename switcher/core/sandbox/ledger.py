@@ -1,0 +1,90 @@
+"""What the sandbox has seen: sessions STS issued, sign-in tokens, and a request log.
+
+Shared by the STS proxy (which records sessions) and the federation endpoint (which
+checks them). The log holds no secrets — no keys, tokens or session tokens — so tests
+and the debug endpoint can show it freely.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+TOKEN_LIFETIME = 15 * 60  # seconds, like AWS sign-in tokens
+
+
+@dataclass
+class Session:
+    """Temporary credentials that went through the sandbox STS endpoint."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expires_at: float  # epoch seconds
+    kind: str  # "assumed" (long-term caller), "chained", "session-token", "federation-token"
+    region: str  # signing region of the issuing call: decides the partition in moto
+    role_arn: str | None = None
+
+
+@dataclass
+class SigninToken:
+    account: str
+    role_arn: str
+    session_name: str
+    expires_at: float
+    session_duration: int | None
+    used: bool = False
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sessions: dict[str, Session] = {}
+        self._tokens: dict[str, SigninToken] = {}
+        self._log: list[dict] = []
+
+    def add_session(self, session: Session) -> None:
+        with self._lock:
+            self._sessions[session.access_key_id] = session
+
+    def session(self, access_key_id: str) -> Session | None:
+        with self._lock:
+            return self._sessions.get(access_key_id)
+
+    def issue_token(self, **info) -> str:
+        token = secrets.token_urlsafe(48)
+        with self._lock:
+            now = time.time()
+            # drop expired tokens so a long-running sandbox does not grow without bound
+            for key in [k for k, t in self._tokens.items() if t.expires_at < now]:
+                del self._tokens[key]
+            self._tokens[token] = SigninToken(expires_at=now + TOKEN_LIFETIME, **info)
+        return token
+
+    def redeem(self, token: str) -> tuple[SigninToken | None, str]:
+        """Use a token once. Returns (token, "") or (None, why it was refused)."""
+        with self._lock:
+            entry = self._tokens.get(token)
+            if entry is None:
+                return None, "unknown sign-in token"
+            if entry.used:
+                return None, "this sign-in link was already used"
+            if entry.expires_at < time.time():
+                return None, "this sign-in link has expired (tokens last 15 minutes)"
+            entry.used = True
+            return entry, ""
+
+    def record(self, **event) -> None:
+        event.setdefault("time", round(time.time(), 3))
+        with self._lock:
+            self._log.append(event)
+
+    def log(self) -> list[dict]:
+        with self._lock:
+            return [dict(e) for e in self._log]
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self._log.clear()
