@@ -1,0 +1,58 @@
+# Switcher: `make run` starts the tray app, `make test` runs lint + the whole test suite.
+# Both create .venv on first use; stamp files keyed on pyproject.toml make later runs quick.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+LINT_PATHS := switcher tests $(wildcard bench)
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint bench env clean distclean
+
+run: $(RUN_STAMP)
+	$(BIN)/switcher tray
+
+# Tests must only see the displays, buses and keyrings their fixtures start, never the
+# developer's own desktop: hence the unset variables for the pytest run.
+test: lint
+	env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
+		$(BIN)/python -m pytest -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+lint: $(DEV_STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check $(LINT_PATHS)
+
+bench: $(DEV_STAMP)
+	@found=; failed=; for f in bench/bench_*.py; do \
+		[ -e "$$f" ] || continue; found=1; echo "== $$f"; \
+		env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
+			$(BIN)/python "$$f" || failed="$$failed $$f"; \
+	done; \
+	[ -n "$$found" ] || { echo "make bench: no bench/bench_*.py yet" >&2; exit 1; }; \
+	[ -z "$$failed" ] || { echo "make bench: failed:$$failed" >&2; exit 1; }
+
+# The dev environment without running anything (CI times this step on its own).
+env: $(DEV_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[sandbox]'
+	touch $@
+
+# dev includes everything sandbox has, so it satisfies `make run` too.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[sandbox,dev]'
+	touch $@ $(RUN_STAMP)
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	find switcher tests $(wildcard bench) -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
