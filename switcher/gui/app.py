@@ -1,0 +1,251 @@
+"""App wiring for ``switcher tray``: one QApplication, the tray, the single-instance server,
+the quick-switch palette (if installed), the settings and first-run windows, sandbox mode.
+
+Startup order is chosen for speed: the icon is shown first, everything else (palette,
+session scan, boto3 warm-up) happens after the event loop has started.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from ..core import config as config_store
+from ..core.errors import InputError, SwitcherError
+from . import icons, ipc
+from .controller import Controller
+from .mfa_dialog import ask_mfa_code
+from .tray import Tray, TrayMenu
+
+READY_MARKER = "switcher: tray ready"
+
+
+def needs_sandbox() -> bool:
+    """No Switcher config and no role profiles in ~/.aws/config: a first run."""
+    try:
+        if config_store.load().accounts:
+            return False
+    except SwitcherError:
+        return False  # a broken config is the user's data: show it, do not hide it
+    from ..core.targets import profile_targets
+
+    try:
+        return not profile_targets()
+    except InputError:
+        return False
+
+
+class TrayApp:
+    """Holds the parts; also the ``app_context`` handed to the quick-switch palette."""
+
+    def __init__(self, app: QApplication, *, sandbox: bool, sandbox_obj=None) -> None:
+        self.app = app
+        self.sandbox = sandbox
+        self._sandbox_obj = sandbox_obj
+        self.controller = Controller(mfa_prompt=self._ask_mfa)
+        self.menu = TrayMenu(self.controller, sandbox=sandbox)
+        self.tray_obj = Tray(self.controller, self.menu, sandbox=sandbox)
+        self.tray: QSystemTrayIcon = self.tray_obj.icon
+        self.menu.search_requested.connect(self.show_palette)
+        self.menu.settings_requested.connect(self.open_settings)
+        self.menu.quit_requested.connect(self.quit)
+        self.quickswitch = None
+        self.quickswitch_error: str | None = None
+        self.settings_window = None
+        self.first_run_window = None
+        self.controller.targets_changed.connect(self._apply_quickswitch_settings)
+
+    # --- the context the palette gets -------------------------------------------------------
+
+    def notify(self, title: str, message: str) -> None:
+        self.tray_obj.notify(title, message)
+
+    def _ask_mfa(self, target, device):
+        return ask_mfa_code(target, device)
+
+    # --- startup ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.tray_obj.show()
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            print("switcher: no system tray on this desktop; use the hotkey or `switcher show`",
+                  file=sys.stderr)
+        print(READY_MARKER, flush=True)
+        QTimer.singleShot(0, self._after_start)
+
+    def _after_start(self) -> None:
+        self._install_quickswitch()
+        self.controller.scan_sessions()
+        threading.Thread(target=_warm_boto3, name="warm-boto3", daemon=True).start()
+        if self.sandbox and not os.environ.get("SWITCHER_NO_FIRST_RUN"):
+            self.open_first_run()
+
+    def _install_quickswitch(self) -> None:
+        try:
+            from . import quickswitch
+        except ImportError as exc:
+            self.quickswitch_error = f"palette not available: {exc}"
+            return
+        try:
+            self.quickswitch = quickswitch.install(self)
+            self._apply_quickswitch_settings()
+        except Exception as exc:  # noqa: BLE001 - the tray must survive a palette failure
+            self.quickswitch = None
+            self.quickswitch_error = f"palette failed to start: {type(exc).__name__}: {exc}"
+            print(f"switcher: {self.quickswitch_error}", file=sys.stderr)
+
+    def _apply_quickswitch_settings(self) -> None:
+        self.menu.search_hotkey = self.controller.config.settings.palette_hotkey
+        if self.quickswitch is not None:
+            self.quickswitch.apply_settings(self.controller.config.settings, self.controller.targets())
+
+    # --- actions --------------------------------------------------------------------------
+
+    def show_palette(self) -> None:
+        if self.quickswitch is not None:
+            self.quickswitch.show()
+        else:
+            self.tray_obj.popup_menu()
+
+    def open_settings(self, page: str | None = None) -> None:
+        from .settings import SettingsWindow
+
+        if self.settings_window is None:
+            self.settings_window = SettingsWindow(self.controller, quickswitch=self.quickswitch)
+        if page:
+            self.settings_window.show_page(page)
+        self.settings_window.show()
+        self.settings_window.raise_()
+        self.settings_window.activateWindow()
+
+    def open_first_run(self) -> None:
+        from .first_run import FirstRunWindow
+
+        if self.first_run_window is None:
+            self.first_run_window = FirstRunWindow(self.controller)
+            self.first_run_window.settings_requested.connect(self.open_settings)
+        self.first_run_window.show()
+        self.first_run_window.raise_()
+
+    def status(self) -> dict:
+        now = datetime.now(UTC)
+        sessions = [
+            {
+                "target": name,
+                "expires": (now + timedelta(seconds=left)).isoformat(timespec="seconds"),
+                "seconds_left": int(left),
+            }
+            for name, left in self.controller.sessions().items()
+        ]
+        out = {
+            "pid": os.getpid(),
+            "sandbox": self.sandbox,
+            "sessions": sessions,
+            "busy": self.controller.is_busy(),
+            "targets": len(self.controller.targets()),
+            "config": str(self.controller.config_path),
+            "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
+        }
+        if self.quickswitch is not None:
+            try:
+                out.update(self.quickswitch.status())
+            except Exception as exc:  # noqa: BLE001
+                out["palette_error"] = f"{type(exc).__name__}: {exc}"
+        elif self.quickswitch_error:
+            out["palette_error"] = self.quickswitch_error
+        return out
+
+    def handle(self, message: dict) -> dict:
+        cmd = message.get("cmd")
+        if cmd == "ping":
+            return {"ok": True}
+        if cmd == "show":
+            QTimer.singleShot(0, self.show_palette)
+            return {"ok": True}
+        if cmd == "status":
+            return {"ok": True, **self.status()}
+        if cmd == "quit":
+            QTimer.singleShot(0, self.quit)
+            return {"ok": True}
+        return {"ok": False, "error": f"unknown command {cmd!r}"}
+
+    def quit(self) -> None:
+        self.app.quit()
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+        self.tray.hide()
+        if self._sandbox_obj is not None:
+            self._sandbox_obj.stop()
+            self._sandbox_obj = None
+
+
+def _warm_boto3() -> None:
+    # The first switch would otherwise pay ~0.5 s of imports on the user's click.
+    try:
+        import boto3
+        import botocore.session
+
+        boto3.session.Session()
+        botocore.session.get_session().get_component("endpoint_resolver")
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+
+
+def run(*, force_sandbox: bool = False) -> int:
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Switcher")
+    app.setApplicationDisplayName("Switcher")
+    app.setDesktopFileName("switcher")
+    app.setQuitOnLastWindowClosed(False)
+    # Fusion looks the same on every desktop, so the screenshots match what users get.
+    app.setStyle(os.environ.get("SWITCHER_STYLE") or "Fusion")
+    app.setWindowIcon(icons.app_icon())
+
+    holder: dict = {}
+    server = ipc.Server(lambda message: holder["tray"].handle(message))
+    if not server.acquire():
+        return _forward_show()
+
+    sandbox_obj = None
+    sandbox = force_sandbox or needs_sandbox()
+    try:
+        if sandbox:
+            from ..core.sandbox import Sandbox
+
+            sandbox_obj = Sandbox().activate()
+        tray_app = TrayApp(app, sandbox=sandbox, sandbox_obj=sandbox_obj)
+    except BaseException:
+        server.close()
+        if sandbox_obj is not None:
+            sandbox_obj.stop()
+        raise
+    holder["tray"] = tray_app
+    server.listen()
+    app.aboutToQuit.connect(tray_app.shutdown)
+    app.aboutToQuit.connect(server.close)
+    tray_app.start()
+    return app.exec()
+
+
+def _forward_show() -> int:
+    """Another tray holds the lock (maybe still starting): ask it to show its palette."""
+    import time
+
+    from ..core.errors import NoTrayError
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            ipc.request("show")
+            return 0
+        except NoTrayError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+

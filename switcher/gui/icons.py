@@ -1,0 +1,34 @@
+"""Icons: the SVG tray badges from switcher/resources and colour swatches for accounts."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+
+def resource_path(name: str) -> str:
+    return str(resources.files("switcher.resources").joinpath(name))
+
+
+@lru_cache(maxsize=8)
+def app_icon(state: str = "idle") -> QIcon:
+    name = {"idle": "switcher.svg", "busy": "switcher-busy.svg", "sandbox": "switcher-sandbox.svg"}[state]
+    return QIcon(resource_path(name))
+
+
+@lru_cache(maxsize=256)
+def swatch(color: str | None, size: int = 16) -> QIcon:
+    """A rounded square in the account colour; an outlined empty one when it has none."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(1.5, 1.5, size - 3, size - 3)
+    painter.setPen(QColor("#5f6b7a"))
+    painter.setBrush(QColor(f"#{color}") if color else Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(rect, 3, 3)
+    painter.end()
+    return QIcon(pixmap)

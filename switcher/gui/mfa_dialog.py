@@ -1,0 +1,79 @@
+"""The MFA prompt: names the account, role and device; accepts exactly 6 digits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from ..core.targets import Target
+from . import icons
+
+
+class MfaDialog(QDialog):
+    def __init__(self, target: Target, device: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Switcher — MFA code")
+        self.setWindowIcon(icons.app_icon())
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        self.setMinimumWidth(380)
+
+        heading = QLabel(f"<b>Enter the MFA code for {target.name}</b>")
+        form = QFormLayout()
+        form.addRow("Account:", QLabel(f"{target.account_alias or '—'}  ({target.account_id})"))
+        form.addRow("Role:", QLabel(target.role_name))
+        device_label = QLabel(device)
+        device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Device:", device_label)
+
+        self.code = QLineEdit()
+        self.code.setObjectName("mfaCode")
+        self.code.setPlaceholderText("6 digits")
+        self.code.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,6}"), self))
+        self.code.setMaxLength(6)
+        font = QFont(self.code.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 130)
+        self.code.setFont(font)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        form.addRow("Code:", self.code)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Continue")
+        self.ok_button.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.code.textChanged.connect(lambda text: self.ok_button.setEnabled(len(text) == 6))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        if len(self.code.text()) == 6:  # Enter with fewer digits does nothing
+            super().accept()
+
+    def value(self) -> str | None:
+        return self.code.text() if self.result() == QDialog.DialogCode.Accepted else None
+
+
+def ask_mfa_code(target: Target, device: str, parent=None) -> str | None:
+    """Modal prompt on the main thread; None when cancelled."""
+    dialog = MfaDialog(target, device, parent)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    dialog.code.setFocus()
+    dialog.exec()
+    return dialog.value()

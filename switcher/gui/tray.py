@@ -1,0 +1,309 @@
+"""The tray icon and its menu.
+
+Menu: recents, then accounts (colour swatch, alias, id) each opening a submenu of roles,
+then AWS CLI role profiles, then Search…, Settings…, Quit. A role entry has a submenu of
+actions, but a click (or Enter) on the entry itself opens its console directly.
+
+Submenus are filled when first shown, so hundreds of accounts cost nothing until opened;
+past GROUP_THRESHOLD accounts they are grouped by first letter and Search is the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCursor, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from ..core.model import CREDS_FORMATS
+from ..core.targets import Target
+from . import icons
+from .controller import Controller
+
+MAX_RECENTS = 5
+GROUP_THRESHOLD = 25
+COMMON_REGIONS = {
+    "aws": (
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1",
+        "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2",
+        "me-south-1", "af-south-1",
+    ),
+    "aws-us-gov": ("us-gov-west-1", "us-gov-east-1"),
+    "aws-cn": ("cn-north-1", "cn-northwest-1"),
+}
+FORMAT_LABELS = {
+    "env": "Shell exports (bash, zsh)",
+    "fish": "fish",
+    "powershell": "PowerShell",
+    "json": "JSON (credential_process)",
+    "ini": "Credentials file block (INI)",
+}
+TARGET_PROPERTY = "switcherTarget"
+
+
+def format_left(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes >= 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{max(minutes, 1)} min"
+
+
+class ClickableMenu(QMenu):
+    """A menu whose submenu entries tagged with a target open that target's console when
+    clicked or activated with Enter (Qt would only open the submenu)."""
+
+    def __init__(self, title: str = "", parent=None, *, on_activate: Callable[[str], None]) -> None:
+        super().__init__(title, parent)
+        self._on_activate = on_activate
+
+    def _target_at(self, action: QAction | None) -> str | None:
+        if action is None or action.menu() is None:
+            return None
+        value = action.property(TARGET_PROPERTY)
+        return str(value) if value else None
+
+    def _activate(self, name: str) -> None:
+        top: QMenu = self
+        while isinstance(top.parent(), QMenu):
+            top = top.parent()
+        top.hide()
+        self.hide()
+        self._on_activate(name)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        name = self._target_at(self.actionAt(event.position().toPoint()))
+        if name and event.button() == Qt.MouseButton.LeftButton:
+            self._activate(name)
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            name = self._target_at(self.activeAction())
+            if name:
+                self._activate(name)
+                return
+        super().keyPressEvent(event)
+
+
+class TrayMenu(QObject):
+    """Builds the tray menu from the controller; rebuilt when targets change."""
+
+    search_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, controller: Controller, *, sandbox: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.sandbox = sandbox
+        self.search_hotkey = controller.config.settings.palette_hotkey
+        self.menu = self._new_menu()
+        self._dirty = True
+        controller.targets_changed.connect(self.invalidate)
+        self.menu.aboutToShow.connect(self._ensure_built)
+        self.rebuild()
+
+    def _new_menu(self, title: str = "", parent=None) -> ClickableMenu:
+        menu = ClickableMenu(title, parent, on_activate=self.controller.open_console)
+        menu.setToolTipsVisible(True)
+        return menu
+
+    def invalidate(self) -> None:
+        self._dirty = True
+        if not self.menu.isVisible():
+            self.rebuild()
+
+    def _ensure_built(self) -> None:
+        if self._dirty:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        self._dirty = False
+        menu = self.menu
+        for action in menu.actions():
+            sub = action.menu()
+            if sub is not None:
+                sub.deleteLater()
+        menu.clear()
+        targets = self.controller.targets()
+        by_name = {t.name: t for t in targets}
+
+        if self.sandbox:
+            label = menu.addAction("Sandbox — demo accounts, no real AWS")
+            label.setIcon(icons.app_icon("sandbox"))
+            label.setEnabled(False)
+            menu.addSeparator()
+
+        recents = [by_name[n] for n in self.controller.usage().recent(MAX_RECENTS * 4) if n in by_name]
+        if recents:
+            menu.addSection("Recent")
+            for target in recents[:MAX_RECENTS]:
+                self._add_target_entry(menu, target, target.name)
+            menu.addSeparator()
+
+        accounts = [a for a in self.controller.config.accounts if a.roles]
+        account_targets = {t.account_alias: [] for t in targets if t.kind == "account"}
+        for t in targets:
+            if t.kind == "account":
+                account_targets[t.account_alias].append(t)
+        if len(accounts) > GROUP_THRESHOLD:
+            menu.addSection(f"Accounts ({len(accounts)})")
+            for letter, group in groupby(sorted(accounts, key=lambda a: a.alias), key=lambda a: a.alias[0]):
+                group = list(group)
+                sub = self._new_menu(f"{letter.upper()}  ({len(group)})", menu)
+                menu.addMenu(sub)
+                for account in group:
+                    self._add_account(sub, account, account_targets.get(account.alias, []))
+        elif accounts:
+            menu.addSection("Accounts")
+            for account in accounts:
+                self._add_account(menu, account, account_targets.get(account.alias, []))
+
+        profiles = [t for t in targets if t.kind == "profile"]
+        if profiles:
+            sub = self._new_menu(f"AWS CLI profiles ({len(profiles)})", menu)
+            menu.addMenu(sub)
+            for target in profiles:
+                self._add_target_entry(sub, target, target.name)
+
+        if not targets:
+            empty = menu.addAction("No accounts yet — add one in Settings")
+            empty.setEnabled(False)
+
+        menu.addSeparator()
+        search = menu.addAction(f"Search…\t{self.search_hotkey}" if self.search_hotkey else "Search…")
+        search.triggered.connect(self.search_requested)
+        if len(accounts) > GROUP_THRESHOLD:
+            search.setToolTip("With this many accounts, Search is the quickest way in")
+        settings = menu.addAction("Settings…")
+        settings.triggered.connect(self.settings_requested)
+        menu.addSeparator()
+        quit_action = menu.addAction("Quit")
+        quit_action.triggered.connect(self.quit_requested)
+
+    def _add_account(self, parent: QMenu, account, targets: list[Target]) -> None:
+        sub = self._new_menu(f"{account.alias}   {account.id}", parent)
+        sub.setIcon(icons.swatch(account.color))
+        parent.addMenu(sub)
+        for target in targets:
+            self._add_target_entry(sub, target, target.role_name)
+
+    def _add_target_entry(self, parent: QMenu, target: Target, label: str) -> None:
+        sub = self._new_menu(label, parent)
+        sub.setIcon(icons.swatch(target.color))
+        action = parent.addMenu(sub)
+        action.setProperty(TARGET_PROPERTY, target.name)
+        action.setToolTip(f"Click to open the console for {target.name}")
+        # Actions are created on first show: a few hundred targets stay cheap.
+        sub.aboutToShow.connect(lambda s=sub, t=target: self._fill_actions(s, t))
+
+    def _fill_actions(self, menu: QMenu, target: Target) -> None:
+        if menu.actions():
+            return
+        c = self.controller
+        name = target.name
+        menu.addAction("Open console").triggered.connect(lambda: c.open_console(name))
+        regions = QMenu("Open console in region", menu)
+        menu.addMenu(regions)
+        for region in COMMON_REGIONS.get(target.partition, COMMON_REGIONS["aws"]):
+            regions.addAction(region).triggered.connect(lambda _=False, r=region: c.open_console(name, r))
+        creds = QMenu("Copy credentials", menu)
+        menu.addMenu(creds)
+        for fmt in CREDS_FORMATS:
+            creds.addAction(FORMAT_LABELS[fmt]).triggered.connect(
+                lambda _=False, f=fmt: c.copy_credentials(name, f)
+            )
+        menu.addAction("Copy console URL").triggered.connect(lambda: c.copy_console_url(name))
+        menu.addAction("Copy Switch Role link").triggered.connect(lambda: c.copy_link(name))
+
+
+class Tray(QObject):
+    """The QSystemTrayIcon: icon state, tooltip with sessions, notifications."""
+
+    def __init__(self, controller: Controller, menu: TrayMenu, *, sandbox: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.sandbox = sandbox
+        self.icon = QSystemTrayIcon(self._idle_icon())
+        self.icon.setContextMenu(menu.menu)
+        self.menu = menu
+        self._reopen: str | None = None
+        self.icon.activated.connect(self._on_activated)
+        self.icon.messageClicked.connect(self._on_message_clicked)
+        controller.busy_changed.connect(self._on_busy)
+        controller.sessions_changed.connect(self.update_tooltip)
+        controller.session_expiring.connect(self._on_expiring)
+        controller.switch_failed.connect(self._on_failed)
+        controller.switch_succeeded.connect(self._on_succeeded)
+        controller.config_error.connect(lambda msg: self.notify("Config not reloaded", msg))
+        self._tooltip_timer = QTimer(self)
+        self._tooltip_timer.setInterval(60_000)  # "time left" counts down while idle
+        self._tooltip_timer.timeout.connect(self.update_tooltip)
+        self._tooltip_timer.start()
+        self.update_tooltip()
+
+    def _idle_icon(self):
+        return icons.app_icon("sandbox" if self.sandbox else "idle")
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def _on_busy(self, busy: bool) -> None:
+        self.icon.setIcon(icons.app_icon("busy") if busy else self._idle_icon())
+        self.update_tooltip()
+
+    def tooltip_text(self) -> str:
+        title = "Switcher — Sandbox" if self.sandbox else "Switcher"
+        lines = [title]
+        if self.controller.is_busy():
+            lines.append("Switching…")
+        sessions = self.controller.sessions()
+        if sessions:
+            for name, left in list(sessions.items())[:8]:
+                lines.append(f"{name} — {format_left(left)} left")
+            if len(sessions) > 8:
+                lines.append(f"… and {len(sessions) - 8} more")
+        else:
+            lines.append("No active console sessions")
+        return "\n".join(lines)
+
+    def update_tooltip(self) -> None:
+        self.icon.setToolTip(self.tooltip_text())
+
+    def notify(self, title: str, message: str, *, error: bool = False) -> None:
+        kind = QSystemTrayIcon.MessageIcon.Warning if error else QSystemTrayIcon.MessageIcon.Information
+        self._reopen = None
+        self.icon.showMessage(title, message, kind, 6000)
+
+    def _on_failed(self, name: str, action: str, message: str) -> None:
+        if message:  # empty: the user cancelled, nothing to report
+            self.notify(f"Switcher: {name}", message, error=True)
+
+    def _on_succeeded(self, name: str, action: str, message: str) -> None:
+        if action != "console":  # a console window is its own confirmation
+            self.notify("Switcher", message)
+
+    def _on_expiring(self, name: str, left: float) -> None:
+        self.notify(
+            f"Session for {name} ends in {format_left(left)}",
+            "Click to open a fresh console session.",
+        )
+        self._reopen = name
+
+    def _on_message_clicked(self) -> None:
+        if self._reopen:
+            name, self._reopen = self._reopen, None
+            self.controller.open_console(name)
+
+    def _on_activated(self, reason) -> None:
+        # Left click shows the same menu as right click: most panels expect one of them.
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.popup_menu()
+
+    def popup_menu(self) -> None:
+        self.menu.menu.popup(QCursor.pos())
+        self.menu.menu.activateWindow()
