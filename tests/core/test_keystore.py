@@ -1,0 +1,89 @@
+"""The keyring wrapper: secrets go to the OS keyring or nowhere."""
+
+from __future__ import annotations
+
+import logging
+
+import keyring.backend
+import pytest
+from keyring.backends import fail
+
+from switcher.core import keystore
+from switcher.core.errors import InputError
+from tests.fixtures.keyring import MemoryKeyring, installed_keyring
+
+
+@pytest.fixture
+def kr(memory_keyring):
+    keystore.reset()
+    yield memory_keyring
+    keystore.reset()
+
+
+@pytest.fixture
+def no_keyring():
+    keystore.reset()
+    with installed_keyring(fail.Keyring()):
+        yield
+    keystore.reset()
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Stands for keyrings.alt's file backend: a keyring we must refuse to use."""
+
+
+class BrokenKeyring(keyring.backend.KeyringBackend):
+    priority = 1
+
+    def get_password(self, service, username):
+        raise RuntimeError("Cannot autolaunch D-Bus\nwithout X11 $DISPLAY")
+
+    set_password = delete_password = get_password
+
+
+def test_keys_round_trip_under_a_switcher_service(kr):
+    keystore.store_keys("work", "AKIAEXAMPLEEXAMPLE00", "s3cr3t/with+chars")
+    assert keystore.load_keys("work") == ("AKIAEXAMPLEEXAMPLE00", "s3cr3t/with+chars")
+    services = {service for service, _ in kr.store}
+    assert services and all(s.startswith("switcher") for s in services)
+    assert keystore.remove_keys("work") is True
+    assert keystore.load_keys("work") is None
+    assert keystore.remove_keys("work") is False
+
+
+def test_damaged_entry_names_the_fix(kr):
+    kr.set_password(keystore.KEYS_SERVICE, "work", "not json")
+    with pytest.raises(InputError, match="switcher keys add work"):
+        keystore.load_keys("work")
+
+
+def test_no_keyring_refuses_to_store(no_keyring):
+    assert keystore.backend() is None
+    with pytest.raises(InputError, match="no OS keyring"):
+        keystore.store_keys("work", "AKIAEXAMPLEEXAMPLE00", "x" * 40)
+
+
+def test_plaintext_backend_is_refused(tmp_path):
+    keystore.reset()
+    with installed_keyring(PlaintextKeyring()):
+        assert keystore.backend() is None
+        assert keystore.backend_name() == "none"
+    keystore.reset()
+
+
+def test_backend_errors_become_one_line(tmp_path):
+    keystore.reset()
+    with installed_keyring(BrokenKeyring()):
+        with pytest.raises(InputError) as info:
+            keystore.load_keys("work")
+    keystore.reset()
+    assert "\n" not in str(info.value)
+    assert "Cannot autolaunch D-Bus without X11" in str(info.value)
+
+
+def test_warning_is_given_once(no_keyring, caplog):
+    with caplog.at_level(logging.WARNING, logger="switcher"):
+        keystore.warn_no_cache("no OS keyring")
+        keystore.warn_no_cache("no OS keyring")
+    assert len(caplog.records) == 1
+    assert "not cached" in caplog.records[0].getMessage()

@@ -1,0 +1,127 @@
+"""AssumeRole through botocore (moto in-process), and STS errors as one-line messages."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from switcher.core import sts
+from switcher.core.credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
+from switcher.core.errors import AwsError, InputError
+from switcher.core.model import Account, Config, Role
+from switcher.core.targets import resolve
+
+SOURCE = Credentials("AKIAEXAMPLEEXAMPLE00", "secret", None, None, LONG_TERM)
+CONFIG = Config(accounts=(
+    Account("dev", "123456789012", region="eu-west-1", roles=(
+        Role("team/Admin", external_id="ext-123"),)),
+    Account("china", "210987654321", region="cn-north-1", roles=(Role("Ops"),)),
+))
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The AssumeRole parameters and endpoint each call really sent."""
+    calls = []
+    real = sts.new_session
+
+    def recording_session(profile=None):
+        session = real(profile)
+
+        def record(params, model, **kwargs):
+            calls.append(dict(params["body"]) | {"url": params["url"]})
+
+        session.register("before-call.sts.AssumeRole", record)
+        return session
+
+    monkeypatch.setattr(sts, "new_session", recording_session)
+    return calls
+
+
+def test_assume_role_sends_every_parameter(aws, sent):
+    target = resolve(CONFIG, "dev")
+    got = sts.assume_role(SOURCE, target, kind=ASSUMED, session_name="alice", duration=1800,
+                          mfa_serial="arn:aws:iam::123456789012:mfa/alice", mfa_code="123456")
+    assert got.kind == ASSUMED and got.session_token
+    assert got.expiration.tzinfo is not None and got.seconds_left() > 1700
+    (call,) = sent
+    assert call["RoleArn"] == "arn:aws:iam::123456789012:role/team/Admin"
+    assert call["RoleSessionName"] == "alice"
+    assert call["DurationSeconds"] == 1800
+    assert call["ExternalId"] == "ext-123"
+    assert call["SerialNumber"] == "arn:aws:iam::123456789012:mfa/alice"
+    assert call["TokenCode"] == "123456"
+    assert "sts.eu-west-1.amazonaws.com" in call["url"]
+
+
+def test_optional_parameters_are_omitted(aws, sent):
+    sts.assume_role(SOURCE, resolve(CONFIG, "china"), kind=CHAINED, session_name="bob")
+    (call,) = sent
+    assert not {"DurationSeconds", "ExternalId", "SerialNumber", "TokenCode"} & set(call)
+    assert call["RoleArn"].startswith("arn:aws-cn:iam::210987654321:role/Ops")
+    assert "amazonaws.com.cn" in call["url"]
+
+
+def test_endpoint_unreachable_is_one_line(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the block ends: nothing listens
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{port}")
+    with pytest.raises(AwsError) as info:
+        sts.assume_role(SOURCE, resolve(CONFIG, "dev"), kind=ASSUMED, session_name="alice")
+    message = str(info.value)
+    assert "cannot reach AWS STS" in message and f"127.0.0.1:{port}" in message
+    assert "\n" not in message
+
+
+def _client_error(code: str, message: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "AssumeRole")
+
+
+@pytest.mark.parametrize("code,message,expected", [
+    ("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+     "MFA code was not accepted for dev/team/Admin"),
+    ("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for "
+     "this role.", "above the maximum session duration of role dev/team/Admin"),
+    ("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for "
+     "roles assumed by role chaining.", "AWS limits to 1 hour"),
+    ("AccessDenied", "User: arn:aws:iam::1:user/x is not authorized to perform: sts:AssumeRole",
+     "access denied assuming arn:aws:iam::123456789012:role/team/Admin: User:"),
+    ("ExpiredToken", "The security token included in the request is expired",
+     "source credentials for dev/team/Admin have expired"),
+    ("InvalidClientTokenId", "The security token included in the request is invalid.",
+     "does not recognise the source credentials"),
+    ("Weird", "some\nmulti-line\nreason", "AWS refused assuming X: Weird: some multi-line reason"),
+])
+def test_sts_errors_read_well(code, message, expected):
+    err = sts.map_error(_client_error(code, message), what="assuming X" if code == "Weird"
+                        else "assuming arn:aws:iam::123456789012:role/team/Admin",
+                        target=resolve(CONFIG, "dev"), duration=7200)
+    assert isinstance(err, AwsError)
+    assert expected in str(err)
+    assert "\n" not in str(err)
+
+
+def test_profile_not_found_is_input_error():
+    from botocore.exceptions import ProfileNotFound
+
+    err = sts.map_error(ProfileNotFound(profile="gone"), what="assuming X")
+    assert isinstance(err, InputError) and "gone" in str(err)
+
+
+def test_naive_expiration_is_taken_as_utc(aws, monkeypatch):
+    got = sts.assume_role(SOURCE, resolve(CONFIG, "dev"), kind=ASSUMED, session_name="al")
+    assert got.expiration.utcoffset().total_seconds() == 0
+    assert got.expiration > datetime.now(UTC)

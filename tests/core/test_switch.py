@@ -1,0 +1,222 @@
+"""get_credentials / console_url: cache first, chains, durations, MFA, session names."""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import replace
+
+import pytest
+from moto import mock_aws
+
+from switcher.core import keystore, signin, sts, switch
+from switcher.core.credentials import ASSUMED, CHAINED
+from switcher.core.errors import Cancelled, InputError
+from switcher.core.model import Account, Config, Role, Settings
+from switcher.core.targets import resolve
+
+SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+CONFIG = Config(
+    keyring_sources=("ci",),
+    accounts=(
+        Account("dev", "123456789012", source="ci", roles=(
+            Role("Admin"),
+            Role("Deep", via="dev/Admin"),
+            Role("Long", duration=7200),
+            Role("LongChained", duration=7200, via="dev/Admin"),
+            Role("Guarded", mfa_serial=SERIAL),
+        )),
+        Account("loop-a", "111111111111", roles=(Role("R", via="loop-b/R"),)),
+        Account("loop-b", "222222222222", roles=(Role("R", via="loop-a/R"),)),
+    ),
+)
+
+
+@pytest.fixture
+def env(memory_keyring, monkeypatch):
+    keystore.reset()
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no TTY to prompt on
+    keystore.store_keys("ci", "AKIAEXAMPLEEXAMPLE00", "secret")
+    with mock_aws():
+        yield memory_keyring
+    keystore.reset()
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """The AssumeRole calls really sent (a botocore hook on the real client)."""
+    sent = []
+    real = sts.new_session
+
+    def recording_session(profile=None):
+        session = real(profile)
+        session.register("before-call.sts.AssumeRole",
+                         lambda params, **kw: sent.append(dict(params["body"])))
+        return session
+
+    monkeypatch.setattr(sts, "new_session", recording_session)
+    return sent
+
+
+def test_second_call_comes_from_the_cache(env, calls):
+    target = resolve(CONFIG, "dev/Admin")
+    assert switch.cached_credentials(target) is None
+    first = switch.get_credentials(CONFIG, target)
+    second = switch.get_credentials(CONFIG, target)
+    assert first == second and first.kind == ASSUMED
+    assert len(calls) == 1
+    assert switch.cached_credentials(target) == first
+
+
+def test_refresh_ignores_the_cache(env, calls):
+    target = resolve(CONFIG, "dev/Admin")
+    switch.get_credentials(CONFIG, target)
+    switch.get_credentials(CONFIG, target, refresh=True)
+    assert len(calls) == 2
+
+
+def test_clear_cache(env, calls):
+    target = resolve(CONFIG, "dev/Admin")
+    switch.get_credentials(CONFIG, target)
+    switch.clear_cache(target)
+    assert switch.cached_credentials(target) is None
+    switch.get_credentials(CONFIG, target)
+    switch.clear_cache()
+    assert switch.cached_credentials(target) is None
+    assert len(calls) == 2
+
+
+def test_via_chain_is_chained_and_uses_the_hop_cache(env, calls):
+    deep = switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Deep"))
+    assert deep.kind == CHAINED
+    assert [c["RoleArn"].rsplit("/", 1)[1] for c in calls] == ["Admin", "Deep"]
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Deep"), refresh=True)
+    assert [c["RoleArn"].rsplit("/", 1)[1] for c in calls] == ["Admin", "Deep", "Deep"]
+
+
+def test_chain_loop_is_reported(env, calls):
+    with pytest.raises(InputError, match="loops back on itself: loop-a/R -> loop-b/R -> loop-a/R"):
+        switch.get_credentials(CONFIG, resolve(CONFIG, "loop-a/R"))
+    assert calls == []
+
+
+def test_unknown_via_is_reported(env, calls):
+    config = CONFIG.with_account(Account("x1x", "333333333333", roles=(Role("R", via="nope/R"),)))
+    with pytest.raises(InputError, match="assumed via 'nope/R'"):
+        switch.get_credentials(config, resolve(config, "x1x"))
+
+
+@pytest.mark.parametrize("target,duration", [("dev/Deep", 3601), ("dev/LongChained", None)])
+def test_chained_duration_over_an_hour_fails_before_any_call(env, calls, target, duration):
+    with pytest.raises(InputError, match="1 hour limit"):
+        switch.get_credentials(CONFIG, resolve(CONFIG, target), duration=duration)
+    assert calls == []
+
+
+@pytest.mark.parametrize("bad", [899, 43201, "soon"])
+def test_invalid_duration_fails_before_any_call(env, calls, bad):
+    with pytest.raises(InputError, match="duration"):
+        switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Admin"), duration=bad)
+    assert calls == []
+
+
+def test_duration_precedence(env, calls):
+    settings_default = replace(CONFIG, settings=Settings(default_duration=10800))
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Admin"))
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Long"))
+    switch.get_credentials(settings_default, resolve(CONFIG, "dev/Long"), duration=1800,
+                           refresh=True)
+    switch.get_credentials(settings_default, resolve(CONFIG, "dev/Admin"), refresh=True)
+    switch.get_credentials(settings_default, resolve(CONFIG, "dev/Deep"), refresh=True)
+    assert [c.get("DurationSeconds") for c in calls] == [None, 7200, 1800, 10800, 3600]
+
+
+def test_explicit_duration_longer_than_the_cached_session_renews_it(env, calls):
+    target = resolve(CONFIG, "dev/Admin")
+    switch.get_credentials(CONFIG, target, duration=900)
+    switch.get_credentials(CONFIG, target, duration=900)
+    switch.get_credentials(CONFIG, target, duration=7200)
+    assert [c.get("DurationSeconds") for c in calls] == [900, 7200]
+
+
+def test_session_name_precedence(env, calls, monkeypatch):
+    monkeypatch.setattr(switch.getpass, "getuser", lambda: "Jane Doe (laptop)")
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Admin"))
+    named = replace(CONFIG, settings=Settings(session_name="team-bot"))
+    switch.get_credentials(named, resolve(CONFIG, "dev/Admin"), refresh=True)
+    own = replace(resolve(CONFIG, "dev/Admin"), session_name="own.name")
+    switch.get_credentials(named, own, refresh=True)
+    assert [c["RoleSessionName"] for c in calls] == ["Jane-Doe--laptop-", "team-bot", "own.name"]
+
+
+def test_mfa_code_is_sent_with_the_device(env, calls):
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Guarded"), mfa_code="123456")
+    assert (calls[0]["SerialNumber"], calls[0]["TokenCode"]) == (SERIAL, "123456")
+
+
+def test_mfa_without_code_or_tty_fails_before_sts(env, calls):
+    with pytest.raises(InputError, match="needs an MFA code"):
+        switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Guarded"))
+    assert calls == []
+
+
+def test_mfa_process_from_settings(env, calls, tmp_path):
+    config = replace(CONFIG, settings=Settings(mfa_process="echo 424242"))
+    switch.get_credentials(config, resolve(config, "dev/Guarded"))
+    assert calls[0]["TokenCode"] == "424242"
+
+
+def test_mfa_prompt_and_cancel(env, calls):
+    target = resolve(CONFIG, "dev/Guarded")
+    with pytest.raises(Cancelled):
+        switch.get_credentials(CONFIG, target, mfa_prompt=lambda t, s: None)
+    assert calls == []
+    switch.get_credentials(CONFIG, target, mfa_prompt=lambda t, s: "777777")
+    assert calls[0]["TokenCode"] == "777777"
+
+
+def test_bad_mfa_code_is_rejected_before_anything(env, calls):
+    with pytest.raises(InputError, match="6 digits"):
+        switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Guarded"), mfa_code="12 345")
+    assert calls == []
+
+
+@pytest.fixture
+def login_calls(monkeypatch):
+    """signin.login_url's arguments (the federation endpoint is tested end to end)."""
+    seen = []
+
+    def fake_login_url(creds, **kwargs):
+        seen.append((creds.kind, kwargs))
+        return "https://signin.example/federation?Action=login"
+
+    monkeypatch.setattr(signin, "login_url", fake_login_url)
+    return seen
+
+
+def test_console_url_session_duration_only_for_assumed(env, calls, login_calls):
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), duration=43200)
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Deep"), duration=3600, service="ec2")
+    (kind1, first), (kind2, second) = login_calls
+    assert (kind1, first["session_duration"], first["region"]) == (ASSUMED, 43200, "us-east-1")
+    assert (kind2, second["session_duration"], second["service"]) == (CHAINED, None, "ec2")
+    # a chained console session is sized by AssumeRole (<= 1 h) instead
+    assert calls[-1].get("DurationSeconds") in (None, 3600)
+
+
+def test_console_url_chained_over_an_hour_is_refused(env, calls, login_calls):
+    with pytest.raises(InputError, match="1 hour"):
+        switch.console_url(CONFIG, resolve(CONFIG, "dev/Deep"), duration=7200)
+    assert login_calls == []
+
+
+def test_console_url_logout_first_precedence(env, calls, login_calls):
+    on = replace(CONFIG, settings=Settings(logout_first=True))
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"))
+    switch.console_url(on, resolve(on, "dev/Admin"))
+    switch.console_url(on, replace(resolve(on, "dev/Admin"), logout_first=False))
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), logout_first=True)
+    assert [kw["logout_first"] for _, kw in login_calls] == [False, True, False, True]
+    assert len(calls) == 1
