@@ -146,21 +146,25 @@ def section_name(alias: str, role_name: str) -> str:
     return f"{alias}-{role_name.replace('/', '-')}"
 
 
+def _clean(text: str) -> str:
+    return _NOT_ALIAS_RE.sub("-", text.lower()).strip("-")
+
+
 def sanitise_alias(text: str) -> str:
     """Lower-case letters, digits and single hyphens (our alias rule); may be too short."""
-    cleaned = _NOT_ALIAS_RE.sub("-", text.lower()).strip("-")
-    return cleaned[:63].rstrip("-")
+    return _clean(text)[:63].rstrip("-")
 
 
 def alias_from_section(name: str, role_name: str | None = None) -> str:
     """An alias from a section or profile name, minus a trailing role name when present,
     so that ``prod-Admin`` and ``prod-ReadOnly`` both land in account ``prod``."""
-    alias = sanitise_alias(name)
+    alias = _clean(name)
     if role_name:
-        suffix = "-" + sanitise_alias(role_name)
+        # Before truncating: a 63-character alias plus its role is longer than an alias.
+        suffix = "-" + _clean(role_name)
         if suffix != "-" and alias.endswith(suffix) and len(alias) > len(suffix):
             alias = alias[: -len(suffix)]
-    return alias
+    return alias[:63].rstrip("-")
 
 
 # --- render ------------------------------------------------------------------------------

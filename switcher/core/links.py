@@ -123,7 +123,9 @@ def parse_link(url: str) -> SwitchRoleLink:
     account = query.get("account", [""])[0].strip()
     if not account:
         raise InputError("the link has no account")
-    if not v.ACCOUNT_ID_RE.match(account) and not v.ALIAS_RE.match(account):
+    if account.isdigit():
+        v.check_account_id(account)  # digits that are not 12 are a mistyped id, not an alias
+    elif not v.ALIAS_RE.match(account):
         raise InputError(f"account {account!r} in the link is neither a 12-digit id nor an account alias")
     if "roleName" not in query:
         raise InputError("the link has no roleName")
