@@ -208,15 +208,19 @@ def login_url(creds, *, region: str, service: str | None = None,
     dest = destination_url(region, service=service, destination=destination)
     partition = _partition(region)
     token = signin_token(creds, partition=partition, session_duration=session_duration)
-    url = federation_url(partition) + "?" + urlencode({
-        "Action": "login",
-        "Issuer": ISSUER,
-        "Destination": dest,
-        "SigninToken": token,
-    })
+    url = build_login_url(federation_url(partition), dest, token)
     if logout_first:
         url = logout_wrapper(url, partition=partition)
     return url
+
+
+def build_login_url(federation: str, destination: str, token: str) -> str:
+    return federation + "?" + urlencode({
+        "Action": "login",
+        "Issuer": ISSUER,
+        "Destination": destination,
+        "SigninToken": token,
+    })
 
 
 def logout_wrapper(url: str, *, partition: str) -> str:
@@ -227,7 +231,7 @@ def logout_wrapper(url: str, *, partition: str) -> str:
 
 def parse_login_url(url: str) -> dict[str, str]:
     """The query of a login URL (unwrapping a logout wrapper); for tests and diagnostics."""
-    query = dict(parse_qsl(urlsplit(url).query))
+    query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
     if query.get("Action") == "logout" and "redirect_uri" in query:
         return parse_login_url(query["redirect_uri"])
     return query

@@ -186,12 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
             key, secret, token = data["sessionId"], data["sessionKey"], data["sessionToken"]
         except (ValueError, KeyError, TypeError):
             raise Refused(400, "Invalid Session parameter") from None
-        session = self.server.ledger.session(str(key))
-        if (
-            session is None
-            or not hmac.compare_digest(str(secret), session.secret_access_key)
-            or not hmac.compare_digest(str(token), session.session_token)
-        ):
+        session = self.server.ledger.session(str(key), str(token))
+        if session is None or not hmac.compare_digest(str(secret), session.secret_access_key):
             raise Refused(400, "Invalid credentials parameter")
         if session.expires_at < time.time():
             raise Refused(400, "Invalid credentials parameter (the session has expired)")

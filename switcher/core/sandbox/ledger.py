@@ -41,17 +41,26 @@ class SigninToken:
 class Ledger:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._sessions: dict[str, Session] = {}
+        # keyed by (key id, session token): moto hands every GetSessionToken and
+        # GetFederationToken caller the same fixed key id, with different tokens
+        self._sessions: dict[tuple[str, str], Session] = {}
+        self._kinds: dict[str, str] = {}
         self._tokens: dict[str, SigninToken] = {}
         self._log: list[dict] = []
 
     def add_session(self, session: Session) -> None:
         with self._lock:
-            self._sessions[session.access_key_id] = session
+            self._sessions[(session.access_key_id, session.session_token)] = session
+            self._kinds[session.access_key_id] = session.kind
 
-    def session(self, access_key_id: str) -> Session | None:
+    def session(self, access_key_id: str, session_token: str) -> Session | None:
         with self._lock:
-            return self._sessions.get(access_key_id)
+            return self._sessions.get((access_key_id, session_token))
+
+    def kind_of(self, access_key_id: str) -> str | None:
+        """How the latest session with this key id was issued (None: not by us)."""
+        with self._lock:
+            return self._kinds.get(access_key_id)
 
     def issue_token(self, **info) -> str:
         token = secrets.token_urlsafe(48)

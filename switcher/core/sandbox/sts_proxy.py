@@ -59,9 +59,9 @@ class StsProxy(Server):
     def caller_kind(self, access_key_id: str | None) -> str:
         if not access_key_id:
             return "anonymous"
-        session = self.ledger.session(access_key_id)
-        if session:
-            return session.kind
+        kind = self.ledger.kind_of(access_key_id)
+        if kind:
+            return kind
         # Not issued through us: AWS's convention is ASIA for temporary keys.
         return "temporary" if access_key_id.startswith("ASIA") else "long-term"
 
