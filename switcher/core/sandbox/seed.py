@@ -7,6 +7,7 @@ no keyring is needed for the sandbox to work.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -41,15 +42,25 @@ def demo_config() -> Config:
 
 
 def create_user_keys(moto_url: str, user: str = USER) -> tuple[str, str]:
-    """A real IAM user in moto and its access keys (long-term, AKIA...)."""
+    """A real IAM user in moto and its access keys (long-term, AKIA...).
+
+    moto's state is global to the process, so a second sandbox in the same process (tests,
+    or a restarted tray sandbox) finds the user already there and makes a sibling.
+    """
     import boto3
 
     iam = boto3.session.Session().client(
         "iam", endpoint_url=moto_url, region_name="us-east-1",
         aws_access_key_id="sandbox-bootstrap", aws_secret_access_key="sandbox-bootstrap",
     )
-    iam.create_user(UserName=user)
-    key = iam.create_access_key(UserName=user)["AccessKey"]
+    name = user
+    for n in itertools.count(2):
+        try:
+            iam.create_user(UserName=name)
+            break
+        except iam.exceptions.EntityAlreadyExistsException:
+            name = f"{user}-{n}"
+    key = iam.create_access_key(UserName=name)["AccessKey"]
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
