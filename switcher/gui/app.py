@@ -11,12 +11,14 @@ import os
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from ..core import config as config_store
 from ..core.errors import InputError, SwitcherError
+from ..core.targets import aws_config_file
 from . import icons, ipc
 from .controller import Controller
 from .mfa_dialog import ask_mfa_code
@@ -43,10 +45,13 @@ def needs_sandbox() -> bool:
 class TrayApp:
     """Holds the parts; also the ``app_context`` handed to the quick-switch palette."""
 
-    def __init__(self, app: QApplication, *, sandbox: bool, sandbox_obj=None) -> None:
+    def __init__(self, app: QApplication, *, sandbox: bool, sandbox_obj=None,
+                 real_paths: tuple[Path, Path] | None = None) -> None:
         self.app = app
         self.sandbox = sandbox
         self._sandbox_obj = sandbox_obj
+        # where the user's own config lives, remembered before the sandbox replaced the env
+        self.real_paths = real_paths or (config_store.config_path(), aws_config_file())
         self.controller = Controller(mfa_prompt=self._ask_mfa)
         self.menu = TrayMenu(self.controller, sandbox=sandbox)
         self.tray_obj = Tray(self.controller, self.menu, sandbox=sandbox)
@@ -127,10 +132,33 @@ class TrayApp:
         from .first_run import FirstRunWindow
 
         if self.first_run_window is None:
-            self.first_run_window = FirstRunWindow(self.controller)
-            self.first_run_window.settings_requested.connect(self.open_settings)
+            real_config, real_aws = self.real_paths
+            self.first_run_window = FirstRunWindow(real_config=real_config, real_aws_config=real_aws)
+            self.first_run_window.left_sandbox.connect(self.leave_sandbox)
+            self.first_run_window.add_account_requested.connect(self._add_first_account)
         self.first_run_window.show()
         self.first_run_window.raise_()
+
+    def leave_sandbox(self) -> None:
+        """Switch to the user's real config without a restart (after a first-run import)."""
+        if not self.sandbox:
+            return
+        if self._sandbox_obj is not None:
+            self._sandbox_obj.stop()  # restores the environment and the real keyring
+            self._sandbox_obj = None
+        self.sandbox = False
+        self.menu.sandbox = False
+        self.tray_obj.set_sandbox(False)
+        if self.settings_window is not None:
+            self.settings_window.close()
+            self.settings_window.deleteLater()
+            self.settings_window = None
+        self.controller.use_config_path(self.real_paths[0])
+
+    def _add_first_account(self) -> None:
+        self.leave_sandbox()
+        self.open_settings("accounts")
+        self.settings_window.accounts.add_account()
 
     def status(self) -> dict:
         now = datetime.now(UTC)
@@ -214,12 +242,13 @@ def run(*, force_sandbox: bool = False) -> int:
 
     sandbox_obj = None
     sandbox = force_sandbox or needs_sandbox()
+    real_paths = (config_store.config_path(), aws_config_file())
     try:
         if sandbox:
             from ..core.sandbox import Sandbox
 
             sandbox_obj = Sandbox().activate()
-        tray_app = TrayApp(app, sandbox=sandbox, sandbox_obj=sandbox_obj)
+        tray_app = TrayApp(app, sandbox=sandbox, sandbox_obj=sandbox_obj, real_paths=real_paths)
     except BaseException:
         server.close()
         if sandbox_obj is not None:

@@ -188,6 +188,20 @@ class Controller(QObject):
         self._set_config(config)
         return True
 
+    def use_config_path(self, path: Path) -> None:
+        """Point at another config file (leaving the sandbox); forgets sandbox sessions."""
+        self.config_path = path
+        self._expiry.clear()
+        self._warned.clear()
+        self._last_config_error = None
+        if self._watcher is not None:
+            stale = self._watcher.files() + self._watcher.directories()
+            if stale:
+                self._watcher.removePaths(stale)
+        self.reload()
+        self._set_config(self._config)
+        self.sessions_changed.emit()
+
     def _set_config(self, config: Config) -> None:
         self._config = config
         self._targets = None

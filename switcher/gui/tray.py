@@ -252,6 +252,11 @@ class Tray(QObject):
     def show(self) -> None:
         self.icon.show()
 
+    def set_sandbox(self, sandbox: bool) -> None:
+        self.sandbox = sandbox
+        self.icon.setIcon(self._idle_icon())
+        self.update_tooltip()
+
     def _on_busy(self, busy: bool) -> None:
         self.icon.setIcon(icons.app_icon("busy") if busy else self._idle_icon())
         self.update_tooltip()

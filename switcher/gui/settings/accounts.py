@@ -1,0 +1,445 @@
+"""Accounts and roles editor.
+
+Works on drafts (plain dicts, one per account) so that half-typed values never reach the
+config; ``build()`` turns the drafts into validated ``Account`` objects. The window merges
+them onto the file as it is on disk at save time, so a CLI edit made meanwhile survives.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import browser_spec, keyspec
+from ...core import validate as v
+from ...core.errors import InputError
+from ...core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config, Role
+from .. import icons
+from .fields import ERROR_STYLE, Field, error_label
+
+ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
+ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
+BROWSER_PRESETS = (
+    "default", "chrome", "chrome:profile=Default", "chromium", "chromium:isolated", "edge",
+    "brave", "firefox", "firefox:container", "granted-containers", "cmd:firefox --new-window {url}",
+)
+LOGOUT_CHOICES = (("Use the general setting", None), ("Always sign out first", True),
+                  ("Never sign out first", False))
+ROLE_CHECKS = {
+    "name": v.check_role_name,
+    "duration": v.check_duration,
+    "external_id": v.check_external_id,
+    "mfa_serial": v.check_mfa_serial,
+    "via": lambda s: s,
+    "hotkey": keyspec.check,
+}
+
+
+def _optional(check):
+    def run(text: str):
+        return check(text) if text else None
+
+    return run
+
+
+class AccountsPage(QWidget):
+    edited = Signal()
+
+    def __init__(self, *, regions: list[str], sources: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.drafts: list[dict[str, Any]] = []
+        self.base: tuple[Account, ...] = ()
+        self._current = -1
+        self._loading = False
+
+        self.list = QListWidget()
+        self.list.setObjectName("accountList")
+        self.list.setMinimumWidth(200)
+        self.list.currentRowChanged.connect(self._select)
+        add = QPushButton("Add account")
+        add.clicked.connect(self.add_account)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_account)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(self.remove_button)
+        left.addLayout(buttons)
+        left_box = QWidget()
+        left_box.setLayout(left)
+
+        # --- account form ---
+        self.alias = QLineEdit(objectName="alias", placeholderText="e.g. acme-prod")
+        self.account_id = QLineEdit(objectName="accountId", placeholderText="12 digits")
+        self.region = QComboBox(objectName="region", editable=True)
+        self.region.addItems(regions)
+        self.color = QLineEdit(objectName="color", placeholderText="6 hex digits, e.g. F2B0A9")
+        self.color.setMaximumWidth(110)
+        self.source = QComboBox(objectName="source", editable=True)
+        self.source.addItems(["", *sources])
+        self.source.lineEdit().setPlaceholderText("default credential chain")
+        self.browser = QComboBox(objectName="browser", editable=True)
+        self.browser.addItems(BROWSER_PRESETS)
+        self.logout_first = QComboBox(objectName="logoutFirst")
+        for label, value in LOGOUT_CHOICES:
+            self.logout_first.addItem(label, value)
+        self.mfa_serial = QLineEdit(objectName="mfaSerial", placeholderText="arn:aws:iam::123456789012:mfa/me")
+        self.mfa_process = QLineEdit(objectName="mfaProcess", placeholderText="e.g. ykman oath accounts code -s aws")
+
+        self.fields: dict[str, Field] = {
+            "alias": Field(self.alias, v.check_alias, optional=False),
+            "id": Field(self.account_id, v.check_account_id, optional=False),
+            "region": Field(self.region, v.check_region, optional=False),
+            "color": Field(self.color, v.check_color),
+            "source": Field(self.source, lambda s: s),
+            "browser": Field(self.browser, browser_spec.check),
+            "mfa_serial": Field(self.mfa_serial, v.check_mfa_serial),
+            "mfa_process": Field(self.mfa_process, lambda s: s),
+        }
+        for key, field in self.fields.items():
+            field.edited.connect(lambda key=key: self._field_edited(key))
+        self.logout_first.currentIndexChanged.connect(lambda _i: self._field_edited("logout_first"))
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+
+        def row(label: str, widget: QWidget, key: str | None = None) -> None:
+            if key:
+                box = QVBoxLayout()
+                box.setSpacing(2)
+                box.addWidget(widget)
+                box.addWidget(self.fields[key].label)
+                form.addRow(label, box)
+            else:
+                form.addRow(label, widget)
+
+        row("Alias:", self.alias, "alias")
+        row("Account ID:", self.account_id, "id")
+        row("Region:", self.region, "region")
+        row("Colour:", self._color_row(), "color")
+        row("Credentials from:", self.source, "source")
+        row("Browser:", self.browser, "browser")
+        row("Console sign-out:", self.logout_first)
+        row("MFA device:", self.mfa_serial, "mfa_serial")
+        row("MFA code command:", self.mfa_process, "mfa_process")
+
+        # --- roles ---
+        self.roles = QTableWidget(0, len(ROLE_COLUMNS))
+        self.roles.setObjectName("roles")
+        self.roles.setHorizontalHeaderLabels(ROLE_HEADERS)
+        header = self.roles.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.roles.setColumnWidth(0, 170)
+        self.roles.setColumnWidth(1, 90)
+        self.roles.setColumnWidth(2, 100)
+        self.roles.setColumnWidth(3, 120)
+        self.roles.setColumnWidth(4, 110)
+        self.roles.verticalHeader().setVisible(False)
+        self.roles.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.roles.itemChanged.connect(self._role_cell_changed)
+        self.roles_error = error_label()
+        add_role = QPushButton("Add role")
+        add_role.clicked.connect(self.add_role)
+        remove_role = QPushButton("Remove role")
+        remove_role.clicked.connect(self.remove_role)
+        role_buttons = QHBoxLayout()
+        role_buttons.addWidget(QLabel("<b>Roles</b>"))
+        role_buttons.addStretch(1)
+        role_buttons.addWidget(add_role)
+        role_buttons.addWidget(remove_role)
+
+        self.account_error = QLabel(objectName="accountError")
+        self.account_error.setStyleSheet(ERROR_STYLE)
+        self.account_error.setWordWrap(True)
+        self.account_error.setVisible(False)
+
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addSpacing(6)
+        right.addLayout(role_buttons)
+        right.addWidget(self.roles, 1)
+        right.addWidget(self.roles_error)
+        right.addWidget(self.account_error)
+        self.form_box = QWidget()
+        self.form_box.setLayout(right)
+
+        split = QSplitter()
+        split.addWidget(left_box)
+        split.addWidget(self.form_box)
+        split.setStretchFactor(1, 1)
+        split.setSizes([210, 640])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self._select(-1)
+
+    def _color_row(self) -> QWidget:
+        box = QHBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        for name, hex_ in PRESET_COLORS.items():
+            button = QToolButton(objectName=f"preset-{name}")
+            button.setIcon(icons.swatch(hex_, 18))
+            button.setToolTip(f"{name} ({hex_}), a console preset")
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, h=hex_: self.color.setText(h))
+            box.addWidget(button)
+        pick = QToolButton(text="Custom…")
+        pick.clicked.connect(self._pick_color)
+        box.addWidget(pick)
+        box.addSpacing(8)
+        box.addWidget(self.color)
+        box.addStretch(1)
+        widget = QWidget()
+        widget.setLayout(box)
+        return widget
+
+    def _pick_color(self) -> None:
+        current = QColor(f"#{self.color.text()}") if self.fields["color"].error is None and self.color.text() else QColor("#99BCE3")
+        chosen = QColorDialog.getColor(current, self, "Account colour")
+        if chosen.isValid():
+            self.color.setText(chosen.name()[1:].upper())
+
+    # --- drafts -------------------------------------------------------------------------
+
+    def load(self, config: Config) -> None:
+        self.base = config.accounts
+        self.drafts = [self._draft(a) for a in config.accounts]
+        self._refresh_list(0 if self.drafts else -1)
+
+    @staticmethod
+    def _draft(account: Account) -> dict[str, Any]:
+        data = account.to_dict()
+        data["_original"] = account.alias
+        return data
+
+    def _refresh_list(self, select: int) -> None:
+        self._loading = True
+        self.list.clear()
+        for draft in self.drafts:
+            item = QListWidgetItem(icons.swatch(_safe_color(draft.get("color"))),
+                                   f"{draft.get('alias') or '(new account)'}\n{draft.get('id') or ''}")
+            self.list.addItem(item)
+        self._loading = False
+        self.list.setCurrentRow(select)
+        self._select(select)
+
+    def _select(self, row: int) -> None:
+        if self._loading:
+            return
+        self._current = row
+        self.form_box.setEnabled(row >= 0)
+        self.remove_button.setEnabled(row >= 0)
+        draft = self.drafts[row] if 0 <= row < len(self.drafts) else {}
+        self._loading = True
+        try:
+            for key, field in self.fields.items():
+                field.set_text(str(draft.get(key) or ""))
+            if not draft.get("region"):
+                self.fields["region"].set_text(DEFAULT_REGION if row >= 0 else "")
+            index = [val for _label, val in LOGOUT_CHOICES].index(draft.get("logout_first"))
+            self.logout_first.setCurrentIndex(index)
+            self.roles.setRowCount(0)
+            for role in draft.get("roles", []):
+                self._append_role_row(role)
+        finally:
+            self._loading = False
+        self._validate_account()
+
+    def _append_role_row(self, role: dict[str, Any]) -> None:
+        r = self.roles.rowCount()
+        self.roles.insertRow(r)
+        for c, key in enumerate(ROLE_COLUMNS):
+            value = role.get(key)
+            self.roles.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+            self._check_cell(r, c)
+
+    def _field_edited(self, key: str) -> None:
+        if self._loading or self._current < 0:
+            return
+        draft = self.drafts[self._current]
+        if key == "logout_first":
+            value = self.logout_first.currentData()
+        else:
+            from .fields import text_of
+
+            value = text_of(self.fields[key].widget).strip() or None
+        if value is None:
+            draft.pop(key, None)
+        else:
+            draft[key] = value
+        if key in ("alias", "id", "color"):
+            item = self.list.item(self._current)
+            item.setText(f"{draft.get('alias') or '(new account)'}\n{draft.get('id') or ''}")
+            item.setIcon(icons.swatch(_safe_color(draft.get("color"))))
+        self._validate_account()
+        self.edited.emit()
+
+    def _role_cell_changed(self, item: QTableWidgetItem) -> None:
+        if self._loading or self._current < 0:
+            return
+        self._loading = True
+        try:
+            self._check_cell(item.row(), item.column())
+        finally:
+            self._loading = False
+        self.drafts[self._current]["roles"] = self._roles_from_table()
+        self._validate_account()
+        self.edited.emit()
+
+    def _check_cell(self, row: int, col: int) -> str | None:
+        item = self.roles.item(row, col)
+        if item is None:
+            return None
+        text = item.text().strip()
+        error = None
+        if text or col == 0:
+            try:
+                ROLE_CHECKS[ROLE_COLUMNS[col]](text)
+            except InputError as exc:
+                error = str(exc)
+        item.setBackground(QColor("#fdecea") if error else QColor(0, 0, 0, 0))
+        item.setToolTip(error or "")
+        return error
+
+    def _roles_from_table(self) -> list[dict[str, Any]]:
+        roles = []
+        for r in range(self.roles.rowCount()):
+            role: dict[str, Any] = {}
+            for c, key in enumerate(ROLE_COLUMNS):
+                item = self.roles.item(r, c)
+                text = item.text().strip() if item else ""
+                if text:
+                    role[key] = text
+            roles.append(role)
+        return roles
+
+    def add_account(self) -> None:
+        self.drafts.append({"region": DEFAULT_REGION, "roles": [], "_original": None})
+        self._refresh_list(len(self.drafts) - 1)
+        self.alias.setFocus()
+        self.edited.emit()
+
+    def remove_account(self) -> None:
+        if 0 <= self._current < len(self.drafts):
+            del self.drafts[self._current]
+            self._refresh_list(min(self._current, len(self.drafts) - 1))
+            self.edited.emit()
+
+    def add_role(self) -> None:
+        if self._current < 0:
+            return
+        self.drafts[self._current].setdefault("roles", []).append({})
+        self._loading = True
+        try:
+            self._append_role_row({})
+        finally:
+            self._loading = False
+        row = self.roles.rowCount() - 1
+        self.roles.setCurrentCell(row, 0)
+        self.roles.editItem(self.roles.item(row, 0))
+        self._validate_account()
+        self.edited.emit()
+
+    def remove_role(self) -> None:
+        row = self.roles.currentRow()
+        if self._current < 0 or row < 0:
+            return
+        self.roles.removeRow(row)
+        self.drafts[self._current]["roles"] = self._roles_from_table()
+        self._validate_account()
+        self.edited.emit()
+
+    # --- validation -----------------------------------------------------------------------
+
+    def _validate_account(self) -> None:
+        errors = []
+        for r in range(self.roles.rowCount()):
+            for c in range(len(ROLE_COLUMNS)):
+                item = self.roles.item(r, c)
+                if item is not None and item.toolTip():
+                    errors.append(f"row {r + 1}: {item.toolTip()}")
+        self.roles_error.setText(errors[0] if errors else "")
+        self.roles_error.setVisible(bool(errors))
+        message = ""
+        if 0 <= self._current < len(self.drafts) and not errors and self.fields_ok():
+            try:
+                _build(self.drafts[self._current])
+            except InputError as exc:
+                message = str(exc)
+        self.account_error.setText(message)
+        self.account_error.setVisible(bool(message))
+
+    def fields_ok(self) -> bool:
+        return all(f.error is None for f in self.fields.values())
+
+    def build(self) -> list[tuple[str | None, Account]]:
+        """(original alias or None for a new account, validated account) per draft."""
+        out = []
+        for draft in self.drafts:
+            try:
+                out.append((draft.get("_original"), _build(draft)))
+            except InputError as exc:
+                name = draft.get("alias") or "new account"
+                raise InputError(f"{name}: {exc}") from None
+        return out
+
+    def is_dirty(self) -> bool:
+        try:
+            built = self.build()
+        except InputError:
+            return True
+        return tuple(a for _o, a in built) != self.base
+
+
+def _build(draft: dict[str, Any]) -> Account:
+    data = {k: val for k, val in copy.deepcopy(draft).items() if not k.startswith("_")}
+    roles = []
+    for role in data.pop("roles", []):
+        role = dict(role)
+        if "duration" in role:
+            role["duration"] = v.check_duration(role["duration"])
+        if "hotkey" in role:
+            role["hotkey"] = keyspec.check(role["hotkey"])
+        if not role.get("name"):
+            raise InputError("a role has no name")
+        roles.append(Role.from_dict(role))
+    if data.get("browser"):
+        data["browser"] = browser_spec.check(data["browser"])
+        if data["browser"] is None:
+            del data["browser"]
+    data["roles"] = []
+    account = Account.from_dict(data)
+    return account.with_roles(tuple(roles))
+
+
+def _safe_color(value: str | None) -> str | None:
+    try:
+        return v.check_color(value) if value else None
+    except InputError:
+        return None

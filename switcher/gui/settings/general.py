@@ -1,0 +1,189 @@
+"""General settings: palette hotkey, browser, clipboard delay, sign-out, duration, start at
+login."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from ...core import browser_spec, keyspec
+from ...core.errors import InputError
+from ...core.model import CREDS_FORMATS, Settings
+from ..tray import FORMAT_LABELS
+from .accounts import BROWSER_PRESETS
+from .fields import ERROR_STYLE, Field
+
+WAYLAND_HINT = (
+    "Global hotkeys are not available on this Wayland desktop. Bind a shortcut to the "
+    "command <code>switcher show</code> in your desktop's keyboard settings instead."
+)
+
+
+def hotkey_widget():
+    """E's capture widget when present, else Qt's own key sequence editor."""
+    try:
+        from ..key_capture import KeyCaptureEdit
+
+        return KeyCaptureEdit()
+    except ImportError:
+        from PySide6.QtWidgets import QKeySequenceEdit
+
+        edit = QKeySequenceEdit()
+        edit.setMaximumSequenceLength(1)
+        return edit
+
+
+def hotkey_text(widget) -> str:
+    if hasattr(widget, "keySequence"):
+        return widget.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+    if hasattr(widget, "combo"):
+        value = widget.combo()
+        return str(value) if value else ""
+    return widget.text()
+
+
+def set_hotkey_text(widget, text: str) -> None:
+    if hasattr(widget, "setKeySequence"):
+        widget.setKeySequence(QKeySequence.fromString(text, QKeySequence.SequenceFormat.PortableText))
+    elif hasattr(widget, "setCombo"):
+        widget.setCombo(text)
+    else:
+        widget.setText(text)
+
+
+def _hotkey_signal(widget):
+    for name in ("keySequenceChanged", "comboChanged", "textChanged", "changed"):
+        if hasattr(widget, name):
+            return getattr(widget, name)
+    return None
+
+
+class GeneralPage(QWidget):
+    edited = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.base = Settings()
+        self.hotkey = hotkey_widget()
+        self.hotkey.setObjectName("paletteHotkey")
+        self.hotkey_error = QLabel(objectName="hotkeyError")
+        self.hotkey_error.setStyleSheet(ERROR_STYLE)
+        self.hotkey_error.setWordWrap(True)
+        self.hotkey_error.setVisible(False)
+        self.hotkey_status = QLabel(objectName="hotkeyStatus")
+        self.hotkey_status.setWordWrap(True)
+        self.hotkey_status.setVisible(False)
+        signal = _hotkey_signal(self.hotkey)
+        if signal is not None:
+            signal.connect(lambda *_: self._hotkey_changed())
+
+        self.browser = QComboBox(objectName="defaultBrowser", editable=True)
+        self.browser.addItems(BROWSER_PRESETS)
+        self.browser_field = Field(self.browser, browser_spec.check)
+        self.browser_field.edited.connect(self.edited)
+        self.clear_delay = QSpinBox(objectName="clearDelay")
+        self.clear_delay.setRange(0, 3600)
+        self.clear_delay.setSuffix(" s")
+        self.clear_delay.setSpecialValueText("never")
+        self.clear_delay.valueChanged.connect(lambda _v: self.edited.emit())
+        self.creds_format = QComboBox(objectName="credsFormat")
+        for fmt in CREDS_FORMATS:
+            self.creds_format.addItem(FORMAT_LABELS[fmt], fmt)
+        self.creds_format.currentIndexChanged.connect(lambda _i: self.edited.emit())
+        self.logout_first = QCheckBox("Sign out of any console session before signing in",
+                                      objectName="logoutFirst")
+        self.logout_first.setToolTip("Breaks the console's multi-session mode; leave off if you use it.")
+        self.logout_first.toggled.connect(lambda _b: self.edited.emit())
+        self.duration = QSpinBox(objectName="defaultDuration")
+        self.duration.setRange(0, 43200)
+        self.duration.setSingleStep(900)
+        self.duration.setSuffix(" s")
+        self.duration.setSpecialValueText("role default (1 h)")
+        self.duration.valueChanged.connect(lambda _v: self.edited.emit())
+        self.duration_error = QLabel()
+        self.duration_error.setStyleSheet(ERROR_STYLE)
+        self.duration_error.setVisible(False)
+        self.mfa_process = QLineEdit(objectName="mfaProcess", placeholderText="e.g. ykman oath accounts code -s aws")
+        self.mfa_process.textChanged.connect(lambda _t: self.edited.emit())
+        self.start_at_login = QCheckBox("Start Switcher when I log in", objectName="startAtLogin")
+        self.start_at_login.toggled.connect(lambda _b: self.edited.emit())
+
+        form = QFormLayout(self)
+        form.addRow("Search palette hotkey:", self.hotkey)
+        form.addRow("", self.hotkey_error)
+        form.addRow("", self.hotkey_status)
+        form.addRow("Default browser:", self.browser)
+        form.addRow("", self.browser_field.label)
+        form.addRow("Copied credentials format:", self.creds_format)
+        form.addRow("Clear clipboard after:", self.clear_delay)
+        form.addRow("Default session length:", self.duration)
+        form.addRow("", self.duration_error)
+        form.addRow("MFA code command:", self.mfa_process)
+        form.addRow("Console:", self.logout_first)
+        form.addRow("Startup:", self.start_at_login)
+        if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+            hint = QLabel(WAYLAND_HINT)
+            hint.setWordWrap(True)
+            form.addRow("", hint)
+
+    def load(self, settings: Settings, *, start_at_login: bool) -> None:
+        self.base = settings
+        set_hotkey_text(self.hotkey, settings.palette_hotkey or "")
+        self.browser_field.set_text(settings.browser or "default")
+        self.clear_delay.setValue(int(settings.clipboard_clear_seconds))
+        self.creds_format.setCurrentIndex(CREDS_FORMATS.index(settings.creds_format))
+        self.logout_first.setChecked(settings.logout_first)
+        self.duration.setValue(settings.default_duration or 0)
+        self.mfa_process.setText(settings.mfa_process or "")
+        self.start_at_login.setChecked(start_at_login or settings.start_at_login)
+        self._hotkey_changed()
+
+    def _hotkey_changed(self) -> None:
+        text = hotkey_text(self.hotkey)
+        error = None
+        if text:
+            try:
+                keyspec.check(text)
+            except InputError as exc:
+                error = str(exc)
+        self.hotkey_error.setText(error or "")
+        self.hotkey_error.setVisible(bool(error))
+        self.edited.emit()
+
+    def show_hotkey_status(self, status: dict | None) -> None:
+        """What the hotkey backend reported (e.g. a combination taken by another program)."""
+        problems = []
+        for combo, state in ((status or {}).get("hotkeys") or {}).items():
+            if state != "ok":
+                problems.append(f"{combo}: {state}")
+        self.hotkey_status.setStyleSheet(ERROR_STYLE if problems else "")
+        self.hotkey_status.setText("\n".join(problems))
+        self.hotkey_status.setVisible(bool(problems))
+
+    def build(self) -> Settings:
+        hotkey = hotkey_text(self.hotkey).strip()
+        duration = self.duration.value() or None
+        return replace(
+            self.base,
+            palette_hotkey=keyspec.check(hotkey) if hotkey else "",
+            browser=browser_spec.check(self.browser.currentText()),
+            clipboard_clear_seconds=self.clear_delay.value(),
+            creds_format=self.creds_format.currentData(),
+            logout_first=self.logout_first.isChecked(),
+            default_duration=duration,
+            mfa_process=self.mfa_process.text().strip() or None,
+            start_at_login=self.start_at_login.isChecked(),
+        )

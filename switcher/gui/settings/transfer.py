@@ -1,0 +1,205 @@
+"""Import (with a preview before anything is saved) and export of targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import importer
+from ...core.errors import SwitcherError
+from ...core.model import Config
+from ...core.targets import aws_config_file
+from ..controller import Controller
+from .fields import ERROR_STYLE
+
+KINDS = (
+    ("esr", "AWS Extend Switch Roles configuration (paste)"),
+    ("link", "Switch Role link (paste)"),
+    ("aws-config", "AWS CLI config file (role profiles)"),
+)
+
+
+class TransferPage(QWidget):
+    imported = Signal(str)  # summary line
+
+    def __init__(self, controller: Controller, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._planner: Callable[[Config], importer.ImportResult] | None = None
+
+        self.kind = QComboBox(objectName="importKind")
+        for key, label in KINDS:
+            self.kind.addItem(label, key)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.text = QPlainTextEdit(objectName="importText")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.text.setFont(mono)
+        self.text.textChanged.connect(self._invalidate)
+        self.file = QLineEdit(objectName="importFile")
+        self.file.setText(str(aws_config_file()))
+        self.file.textChanged.connect(self._invalidate)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(browse)
+        self.file_box = QWidget()
+        self.file_box.setLayout(file_row)
+
+        self.preview_button = QPushButton("Preview", objectName="previewButton")
+        self.preview_button.clicked.connect(self.preview)
+        self.import_button = QPushButton("Import", objectName="importButton")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.do_import)
+        self.preview_list = QListWidget(objectName="importPreview")
+        self.message = QLabel(objectName="importMessage")
+        self.message.setWordWrap(True)
+
+        imp = QGroupBox("Import")
+        box = QVBoxLayout(imp)
+        box.addWidget(self.kind)
+        box.addWidget(self.text, 2)
+        box.addWidget(self.file_box)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        box.addWidget(QLabel("Preview (nothing is saved until you press Import):"))
+        box.addWidget(self.preview_list, 1)
+        box.addWidget(self.message)
+
+        exp = QGroupBox("Export")
+        ebox = QVBoxLayout(exp)
+        row = QHBoxLayout()
+        for key, label in (("esr", "As Extend Switch Roles config"), ("aws-config", "As AWS CLI profiles")):
+            button = QPushButton(label, objectName=f"export-{key}")
+            button.clicked.connect(lambda _=False, k=key: self.export(k))
+            row.addWidget(button)
+        row.addStretch(1)
+        self.copy_export = QPushButton("Copy")
+        self.copy_export.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.export_text.toPlainText())
+        )
+        self.save_export = QPushButton("Save as…")
+        self.save_export.clicked.connect(self._save_export)
+        row.addWidget(self.copy_export)
+        row.addWidget(self.save_export)
+        ebox.addLayout(row)
+        self.export_text = QPlainTextEdit(objectName="exportText", readOnly=True)
+        self.export_text.setFont(mono)
+        ebox.addWidget(self.export_text)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(imp, 3)
+        layout.addWidget(exp, 2)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.text.setVisible(kind != "aws-config")
+        self.file_box.setVisible(kind == "aws-config")
+        self.text.setPlaceholderText(
+            "[profile acme-prod]\naws_account_id = 123456789012\nrole_name = Admin\ncolor = F2B0A9"
+            if kind == "esr"
+            else "https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=Admin"
+        )
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._planner = None
+        self.import_button.setEnabled(False)
+        self.preview_list.clear()
+        self.message.clear()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "AWS CLI config", self.file.text())
+        if path:
+            self.file.setText(path)
+
+    def _make_planner(self) -> Callable[[Config], importer.ImportResult]:
+        kind = self.kind.currentData()
+        if kind == "esr":
+            text = self.text.toPlainText()
+            return lambda config: importer.plan_esr(config, text)
+        if kind == "link":
+            url = self.text.toPlainText().strip()
+            return lambda config: importer.plan_link(config, url)
+        path = Path(self.file.text().strip()).expanduser()
+        return lambda config: importer.plan_aws_config_file(config, path)
+
+    def preview(self) -> importer.ImportResult | None:
+        self._invalidate()
+        planner = self._make_planner()
+        try:
+            result = planner(self.controller.config)
+        except SwitcherError as exc:
+            self._error(str(exc))
+            return None
+        for alias in result.added_accounts:
+            self._line(f"+ account {alias}", "#1e7e34")
+        for name in result.added_roles:
+            self._line(f"+ role {name}", "#1e7e34")
+        for entry, why in result.skipped:
+            self._line(f"– skip {entry}: {why}", "#8a6d3b")
+        if result.changed:
+            self._planner = planner
+            self.import_button.setEnabled(True)
+            self.message.setStyleSheet("")
+            self.message.setText(result.summary())
+        else:
+            self.message.setStyleSheet("")
+            self.message.setText("Nothing new to import. " + result.summary())
+        return result
+
+    def do_import(self) -> importer.ImportResult | None:
+        if self._planner is None:
+            return None
+        try:
+            # planned again against the file as it is now: a CLI edit meanwhile is kept
+            result = importer.apply(self._planner, self.controller.config_path)
+        except SwitcherError as exc:
+            self._error(str(exc))
+            return None
+        self.controller.reload()
+        self._invalidate()
+        self.message.setText("Imported: " + result.summary())
+        self.imported.emit(result.summary())
+        return result
+
+    def export(self, kind: str) -> str:
+        config = self.controller.config
+        text = importer.to_esr(config) if kind == "esr" else importer.to_aws_config(config)
+        self.export_text.setPlainText(text)
+        return text
+
+    def _save_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save export")
+        if path:
+            Path(path).write_text(self.export_text.toPlainText(), encoding="utf-8")
+
+    def _line(self, text: str, color: str) -> None:
+        item = QListWidgetItem(text)
+        item.setForeground(QColor(color))
+        self.preview_list.addItem(item)
+
+    def _error(self, message: str) -> None:
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(message)
