@@ -47,7 +47,11 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
     if region is not None:
         region = v.check_region(region)
     if duration is not None:
-        duration = v.check_duration(duration)
+        duration = v.check_duration(duration, chained=bool(target.via))
+    from . import signin
+
+    # a bad --service/--destination must fail before any AWS call
+    signin.destination_url(region or target.region, service=service, destination=destination)
     creds = get_credentials(config, target, mfa_code=mfa_code, mfa_prompt=mfa_prompt)
     session_duration = None
     if creds.kind == ASSUMED:
@@ -64,8 +68,6 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
         logout_first = target.logout_first
     if logout_first is None:
         logout_first = config.settings.logout_first
-    from . import signin  # written by the sign-in module's owner; imported only when needed
-
     return signin.login_url(
         creds, region=region or target.region, service=service, destination=destination,
         session_duration=session_duration, logout_first=bool(logout_first),
