@@ -1,0 +1,152 @@
+"""Wayland: the xdg-desktop-portal GlobalShortcuts interface, where the desktop offers it
+(KDE Plasma 5.27+, GNOME 48+, Hyprland). Elsewhere the backend is "unsupported" and the
+settings window says how to bind `switcher show` in the desktop's own shortcut settings.
+
+D-Bus is spoken with jeepney (already on Linux through keyring -> SecretStorage) rather
+than QtDBus: BindShortcuts takes ``a(sa{sv})``, which PySide's QtDBus cannot marshal
+without C++ type registration. The socket is read by a QSocketNotifier, as for X11, so
+Activated signals arrive on the Qt main thread. Not verified on a live portal here; the
+detection and the "unsupported" path are tested on a private session bus.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+from jeepney.low_level import HeaderFields
+from PySide6.QtCore import QObject, QSocketNotifier
+
+from ...core.keyspec import KeyCombo
+from .base import SHOW_COMMAND_HINT, HotkeyBackend, HotkeyError
+
+PORTAL = "org.freedesktop.portal.Desktop"
+PORTAL_PATH = "/org/freedesktop/portal/desktop"
+SHORTCUTS = "org.freedesktop.portal.GlobalShortcuts"
+REPLY_TIMEOUT = 5.0
+_tokens = itertools.count(1)
+
+
+def unsupported_message(detail: str) -> str:
+    return f"global hotkeys are not available ({detail}); {SHOW_COMMAND_HINT}"
+
+
+def shortcut_id(combo: KeyCombo) -> str:
+    return "switcher-" + re.sub(r"[^A-Za-z0-9]+", "-", str(combo)).lower()
+
+
+class PortalBackend(HotkeyBackend):
+    name = "wayland-portal"
+
+    def __init__(self, parent: QObject | None = None, *, bus_address: str | None = None) -> None:
+        super().__init__(parent)
+        self._conn = None
+        self._session: str | None = None
+        self._ids: dict[str, KeyCombo] = {}
+        try:
+            from jeepney import DBusAddress, new_method_call
+            from jeepney.io.blocking import open_dbus_connection
+        except ImportError:
+            self.unsupported_reason = unsupported_message("jeepney is not installed")
+            return
+        self._new_call = new_method_call
+        self._portal = DBusAddress(PORTAL_PATH, bus_name=PORTAL, interface=SHORTCUTS)
+        try:
+            self._conn = open_dbus_connection(bus=bus_address or "SESSION")
+        except (OSError, KeyError, ValueError) as exc:
+            self.unsupported_reason = unsupported_message(f"no session bus: {exc}")
+            return
+        version = self._portal_version()
+        if version is None:
+            self.unsupported_reason = unsupported_message(
+                "this desktop's portal has no GlobalShortcuts interface")
+            self._close_conn()
+            return
+        self.portal_version = version
+        self._notifier = QSocketNotifier(self._conn.sock.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+
+    def _call(self, address, method, signature=None, body=()):
+        msg = self._new_call(address, method, signature, tuple(body))
+        return self._conn.send_and_get_reply(msg, timeout=REPLY_TIMEOUT)
+
+    def _portal_version(self) -> int | None:
+        from jeepney import DBusAddress, MessageType
+
+        props = DBusAddress(PORTAL_PATH, bus_name=PORTAL, interface="org.freedesktop.DBus.Properties")
+        try:
+            reply = self._call(props, "Get", "ss", (SHORTCUTS, "version"))
+        except (OSError, TimeoutError):
+            return None
+        if reply.header.message_type == MessageType.error:
+            return None
+        return int(reply.body[0][1])
+
+    def _ensure_session(self) -> str:
+        if self._session:
+            return self._session
+        from jeepney import MatchRule, message_bus
+
+        sender = self._conn.unique_name[1:].replace(".", "_")
+        token = f"switcher{os.getpid()}_{next(_tokens)}"
+        self._session = f"{PORTAL_PATH}/session/{sender}/{token}"
+        self._call(message_bus, "AddMatch", "s", (MatchRule(
+            type="signal", interface=SHORTCUTS, member="Activated").serialise(),))
+        self._call(self._portal, "CreateSession", "a{sv}", ({
+            "handle_token": ("s", f"create{next(_tokens)}"),
+            "session_handle_token": ("s", token),
+        },))
+        return self._session
+
+    def _bind_all(self) -> None:
+        session = self._ensure_session()
+        shortcuts = [
+            (shortcut_id(c), {"description": ("s", "Switcher: " + ("show the palette" if i == 0 else str(c))),
+                              "preferred_trigger": ("s", c.portal_trigger())})
+            for i, c in enumerate(self._callbacks)
+        ]
+        self._ids = {shortcut_id(c): c for c in self._callbacks}
+        self._call(self._portal, "BindShortcuts", "oa(sa{sv})sa{sv}",
+                   (session, shortcuts, "", {"handle_token": ("s", f"bind{next(_tokens)}")}))
+
+    def _grab(self, combo: KeyCombo) -> None:
+        self._callbacks[combo] = lambda: None  # placeholder so the bind includes it
+        try:
+            self._bind_all()
+        except (OSError, TimeoutError) as exc:
+            self._callbacks.pop(combo, None)
+            raise HotkeyError(f"{combo}: the desktop portal did not answer ({exc})") from None
+
+    def _ungrab(self, combo: KeyCombo) -> None:
+        if self._conn is not None and self._session:
+            try:
+                self._bind_all()
+            except (OSError, TimeoutError):
+                pass
+
+    def _drain(self, *_args) -> None:
+        while True:
+            try:
+                msg = self._conn.receive(timeout=0)
+            except TimeoutError:
+                return
+            except OSError:
+                self._notifier.setEnabled(False)
+                return
+            header = msg.header
+            if header.fields.get(HeaderFields.member) == "Activated" and msg.body and msg.body[0] == self._session:
+                combo = self._ids.get(msg.body[1])
+                if combo is not None:
+                    self._fire(combo)
+
+    def _close_conn(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        super().close()
+        if self._conn is not None and getattr(self, "_notifier", None) is not None:
+            self._notifier.setEnabled(False)
+        self._close_conn()

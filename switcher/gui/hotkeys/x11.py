@@ -1,0 +1,106 @@
+"""X11: XGrabKey on the root window through our own python-xlib connection, read by a
+QSocketNotifier so that key presses arrive as ordinary Qt events on the main thread.
+
+A grab is per (keycode, exact modifier state), so every combination is grabbed four times:
+plain, with CapsLock, with NumLock, and with both - otherwise the hotkey dies whenever a
+lock is on. Another client holding the combo makes the server answer BadAccess; the
+requests are asynchronous, so we sync and look at the error handler before answering.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSocketNotifier
+from Xlib import XK, X, error
+from Xlib import display as xdisplay
+
+from ...core import keyspec
+from ...core.keyspec import KeyCombo
+from .base import HotkeyBackend, HotkeyError
+
+_RELEVANT = (
+    keyspec.X11_MASKS["Shift"] | keyspec.X11_MASKS["Ctrl"]
+    | keyspec.X11_MASKS["Alt"] | keyspec.X11_MASKS["Meta"]
+)
+
+
+class X11Backend(HotkeyBackend):
+    name = "x11"
+
+    def __init__(self, display_name: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        try:
+            self._display = xdisplay.Display(display_name)
+        except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
+            self._display = None
+            self.unsupported_reason = f"cannot open the X display for hotkeys: {exc}"
+            return
+        self._root = self._display.screen().root
+        self._numlock = self._numlock_mask()
+        self._grabs: dict[KeyCombo, tuple[int, int]] = {}  # combo -> (keycode, base mask)
+        self._notifier = QSocketNotifier(self._display.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+
+    def _numlock_mask(self) -> int:
+        # NumLock is Mod2 on nearly every keymap, but the server is the authority
+        keycode = self._display.keysym_to_keycode(XK.XK_Num_Lock)
+        if keycode:
+            for index, codes in enumerate(self._display.get_modifier_mapping()):
+                if keycode in codes:
+                    return 1 << index
+        return keyspec.X11_NUMLOCK_MASK
+
+    def _grab(self, combo: KeyCombo) -> None:
+        keycode = self._display.keysym_to_keycode(combo.x11_keysym())
+        if not keycode:
+            raise HotkeyError(f"{combo}: the keyboard map has no {combo.key} key")
+        done: list[int] = []
+        for mask in combo.x11_masks_with_locks(self._numlock):
+            catcher = error.CatchError()
+            self._root.grab_key(keycode, mask, False, X.GrabModeAsync, X.GrabModeAsync,
+                                onerror=catcher)
+            self._display.sync()  # the round trip delivers any error for the grab above
+            failure = catcher.get_error()
+            if failure is not None:
+                for grabbed in done:
+                    self._root.ungrab_key(keycode, grabbed)
+                self._display.sync()
+                if isinstance(failure, error.BadAccess):
+                    raise HotkeyError(f"{combo} is already taken by another program")
+                raise HotkeyError(f"{combo}: the X server refused the grab ({type(failure).__name__})")
+            done.append(mask)
+        self._grabs[combo] = (keycode, combo.x11_mask())
+        self._drain()  # the sync may have read events into python-xlib's queue
+
+    def _ungrab(self, combo: KeyCombo) -> None:
+        grab = self._grabs.pop(combo, None)
+        if grab is None or self._display is None:
+            return
+        for mask in combo.x11_masks_with_locks(self._numlock):
+            self._root.ungrab_key(grab[0], mask)
+        self._display.sync()
+
+    def _drain(self, *_args) -> None:
+        display = self._display
+        if display is None:
+            return
+        try:
+            while display.pending_events():
+                event = display.next_event()
+                if event.type == X.KeyPress:
+                    self._on_press(event.detail, event.state & _RELEVANT)
+        except error.ConnectionClosedError:
+            self._notifier.setEnabled(False)
+            self.unsupported_reason = "the X connection for hotkeys was closed"
+
+    def _on_press(self, keycode: int, mask: int) -> None:
+        for combo, (code, base) in list(self._grabs.items()):
+            if code == keycode and base == mask:
+                self._fire(combo)
+                return
+
+    def close(self) -> None:
+        super().close()
+        if self._display is not None:
+            self._notifier.setEnabled(False)
+            self._display.close()
+            self._display = None
