@@ -9,16 +9,21 @@ DEV_STAMP := $(VENV)/.installed-dev
 LINT_PATHS := switcher tests $(wildcard bench)
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint bench env clean distclean
+PYTEST_ARGS ?=
+
+.PHONY: run test pytest lint bench env clean distclean
 
 run: $(RUN_STAMP)
 	$(BIN)/switcher tray
 
+test: lint pytest
+
 # Tests must only see the displays, buses and keyrings their fixtures start, never the
-# developer's own desktop: hence the unset variables for the pytest run.
-test: lint
+# developer's own desktop: hence the unset variables. `make pytest PYTEST_ARGS=...` runs a
+# subset without the lint step.
+pytest: $(DEV_STAMP)
 	env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
-		$(BIN)/python -m pytest -q; status=$$?; \
+		$(BIN)/python -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
