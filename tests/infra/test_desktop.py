@@ -85,11 +85,16 @@ def test_tray_icon_appears_and_shows_in_screenshot(xdisplay, probe, tmp_path):
     assert _pixel(shot, x + w // 2, y + h // 2) == qt_probe.ICON_RGB
 
 
-def test_keys_window_search_and_clipboard(xdisplay, probe):
+def test_keys_window_search_and_clipboard(xdisplay, probe, tmp_path):
     _expect(probe, "tray")
     _expect(probe, "shown")
     window = wait_for_window(xdisplay, qt_probe.TITLE)
     assert window_ids(xdisplay, qt_probe.TITLE) == [window]
+    geometry = dict(line.split("=", 1) for line in
+                    xdotool(xdisplay, "getwindowgeometry", "--shell", window).splitlines())
+    size = (int(geometry["WIDTH"]), int(geometry["HEIGHT"]))
+    assert _png_size(screenshot(xdisplay, tmp_path / "window.png", window=window)) == size
+    assert _png_size(screenshot(xdisplay, tmp_path / "crop.png", crop=(10, 20, 64, 48))) == (64, 48)
     xdotool(xdisplay, "windowfocus", "--sync", window)
     xdotool(xdisplay, "type", "--delay", "20", "dev-ops/Admin 42")
     xdotool(xdisplay, "key", "Return")
