@@ -24,10 +24,13 @@ def run(args) -> int:
 
     stop = threading.Event()
 
-    def _stop(signum, frame):  # SIGTERM is a normal way to end a server: exit 0 like Ctrl+C
+    def _stop(signum, frame):
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, _stop)
+    # Ctrl+C, kill and a closed terminal all end the server cleanly with exit 0. SIGINT is
+    # handled explicitly because a shell starts background jobs with it ignored.
+    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _stop) for sig in stopping}
     sandbox = Sandbox().start()
     try:
         out = sys.stdout
@@ -36,13 +39,14 @@ def run(args) -> int:
         log_url = sandbox.stack.federation_url.rsplit("/federation", 1)[0] + "/_sandbox/log"
         out.write(HOWTO.format(log_url=log_url) + "\n")
         out.flush()
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+        while not stop.wait(0.5):  # short waits: the handler runs between them
             pass
     finally:
         sandbox.stop()
-        signal.signal(signal.SIGTERM, previous)
-    sys.stderr.write("switcher: sandbox stopped\n")
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    try:
+        sys.stderr.write("switcher: sandbox stopped\n")
+    except OSError:  # the terminal is gone (SIGHUP): nobody to tell
+        pass
     return 0

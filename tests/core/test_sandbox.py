@@ -280,8 +280,11 @@ def test_activate_exports_env_and_isolates_the_keyring(monkeypatch):
 def _start_cli_sandbox(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SWITCHER_"))}
     env["TMPDIR"] = str(tmp_path)
+    # SIGINT ignored, as a non-interactive shell starts a background job: Ctrl+C must work
+    # anyway because the command handles it itself
     proc = subprocess.Popen([str(SWITCHER), "sandbox"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     lines = []
     while True:
         line = proc.stdout.readline()
@@ -292,7 +295,7 @@ def _start_cli_sandbox(tmp_path):
             return proc, "".join(lines)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_switcher_sandbox_prints_exports_serves_and_stops_cleanly(tmp_path, sig):
     proc, output = _start_cli_sandbox(tmp_path)
     try:
@@ -307,7 +310,11 @@ def test_switcher_sandbox_prints_exports_serves_and_stops_cleanly(tmp_path, sig)
         assert "switcher login" in output
     finally:
         proc.send_signal(sig)
-        code = proc.wait(timeout=20)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a server behind, even when the test fails
+            code = proc.wait()
         stderr = proc.stderr.read()
         proc.stdout.close()
         proc.stderr.close()
