@@ -45,6 +45,9 @@ class ImportResult:
         return line
 
 
+_ROLE_KEYS = ("name", "duration", "external_id", "mfa_serial", "via")
+
+
 class _Merger:
     """Adds roles to existing or new accounts without touching what is already there."""
 
@@ -65,18 +68,37 @@ class _Merger:
     def _field(self, slot: dict[str, Any], key: str) -> Any:
         return getattr(slot["account"], key) if not slot["new"] else slot["fields"].get(key)
 
-    def find(self, account_id: str, *, source: str | None = None, region: str | None = None,
-             strict: bool = False) -> dict[str, Any] | None:
+    def _roles(self, slot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Role name -> the options an import can set, as effective values."""
+        out = {}
+        if not slot["new"]:
+            account = slot["account"]
+            for r in account.roles:
+                out[r.name] = {"name": r.name, "duration": r.duration,
+                               "external_id": r.external_id, "via": r.via,
+                               "mfa_serial": r.mfa_serial or account.mfa_serial}
+        for r in slot["roles"]:
+            out[r["name"]] = {key: r.get(key) for key in _ROLE_KEYS}
+        return out
+
+    def find(self, account_id: str, role: dict[str, Any], *, source: str | None,
+             region: str, strict: bool) -> tuple[dict[str, Any] | None, bool]:
+        """The account to put the role in, and whether it is already there."""
         for slot in self.accounts:
             if self._field(slot, "id") != account_id:
                 continue
-            # A ~/.aws/config profile carries its own source and region, and those are
-            # account-wide here: only an account that agrees on both may take the role.
-            if strict and (self._field(slot, "source") != source
-                           or self._field(slot, "region") != region):
+            present = self._roles(slot).get(role["name"])
+            if not strict:
+                return slot, present is not None
+            # A ~/.aws/config profile carries its own source, region and options, and an
+            # account holds a role name once: only an exact match may share an account.
+            if self._field(slot, "source") != source or self._field(slot, "region") != region:
                 continue
-            return slot
-        return None
+            if present is None:
+                return slot, False
+            if present == {key: role.get(key) for key in _ROLE_KEYS}:
+                return slot, True
+        return None, False
 
     def new_alias(self, candidates: list[str | None], account_id: str) -> str:
         valid = [c for c in candidates if c and v.ALIAS_RE.match(c)] + [account_id]
@@ -95,17 +117,14 @@ class _Merger:
             region: str, color: str | None = None, source: str | None = None,
             strict: bool = False) -> str:
         """Add one role; returns the target name it has (or already had)."""
-        slot = self.find(account_id, source=source, region=region, strict=strict)
+        slot, present = self.find(account_id, role, source=source, region=region, strict=strict)
         if slot is None:
             fields = {"alias": self.new_alias(alias_candidates, account_id), "id": account_id,
                       "region": region, "color": color, "source": source}
             slot = {"fields": fields, "roles": [], "new": True}
             self.accounts.append(slot)
-        alias = self._alias(slot)
-        existing = [r.name for r in slot["account"].roles] if not slot["new"] else []
-        existing += [r["name"] for r in slot["roles"]]
-        target = f"{alias}/{role['name']}"
-        if role["name"] in existing:
+        target = f"{self._alias(slot)}/{role['name']}"
+        if present:
             self.result.skipped.append((entry, f"already present as {target}"))
             return target
         slot["roles"].append(role)
@@ -184,18 +203,39 @@ def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
 
     merger = _Merger(config)
     target_of: dict[str, str] = {}
-    for name, account_id, role, region, source, _via in entries:
+    for name, account_id, role, region, source, via in _sources_first(entries):
+        if via:
+            role["via"] = target_of[via]
         target_of[name] = merger.add(
             f"profile {name}", account_id=account_id, role=role, region=region, source=source,
             alias_candidates=[esr.alias_from_section(name, role["name"]), esr.sanitise_alias(name)],
             strict=True,
         )
-    # Target names exist only once every profile has its account, hence a second pass;
-    # the role dicts are the ones the merger holds.
-    for _name, _id, role, _region, _source, via in entries:
-        if via:
-            role["via"] = target_of[via]
     return merger.finish()
+
+
+def _sources_first(entries: list[tuple]) -> list[tuple]:
+    """File order, except that a chained profile comes after the role it chains from, so
+    its ``via`` target name is known when it is added."""
+    by_name = {e[0]: e for e in entries}
+    done: dict[str, bool] = {}  # False while a profile's chain is being walked
+    out: list[tuple] = []
+
+    def visit(name: str) -> None:
+        if done.get(name) is False:
+            raise InputError(f"profile {name}: its source_profile chain loops back to it")
+        if name in done:
+            return
+        done[name] = False
+        via = by_name[name][5]
+        if via:
+            visit(via)
+        done[name] = True
+        out.append(by_name[name])
+
+    for name in by_name:
+        visit(name)
+    return out
 
 
 def plan_aws_config_file(config: Config, path: Path) -> ImportResult:

@@ -52,6 +52,7 @@ def role_names(draw, max_len: int = 64) -> str:
 
 @st.composite
 def roles(draw, **overrides) -> Role:
+    """``overrides`` maps a field to a strategy for it."""
     fields = {
         "name": draw(role_names()),
         "duration": draw(st.none() | durations),
@@ -59,7 +60,7 @@ def roles(draw, **overrides) -> Role:
         "mfa_serial": draw(st.none() | mfa_serials),
         "hotkey": draw(st.none() | free_text),
     }
-    fields.update(overrides)
+    fields.update({key: draw(strategy) for key, strategy in overrides.items()})
     return Role(**fields)
 
 
@@ -70,19 +71,20 @@ def _unique_roles(role_strategy, max_size=4):
 
 @st.composite
 def accounts(draw, role_strategy=None, **overrides) -> Account:
+    """``overrides`` maps a field to a strategy for it."""
     fields = {
         "alias": draw(aliases()),
         "id": draw(account_ids),
         "region": draw(regions),
         "color": draw(st.none() | colors),
         "source": draw(st.none() | free_text),
-        "roles": draw(_unique_roles(role_strategy or roles())),
+        "roles": draw(_unique_roles(roles() if role_strategy is None else role_strategy)),
         "mfa_serial": draw(st.none() | mfa_serials),
         "mfa_process": draw(st.none() | free_text),
         "browser": draw(st.none() | free_text),
         "logout_first": draw(st.none() | st.booleans()),
     }
-    fields.update(overrides)
+    fields.update({key: draw(strategy) for key, strategy in overrides.items()})
     return Account(**fields)
 
 
@@ -102,7 +104,7 @@ settings = st.builds(
 
 @st.composite
 def configs(draw, account_strategy=None, with_settings: bool = True) -> Config:
-    accts = draw(st.lists(account_strategy or accounts(), max_size=5,
+    accts = draw(st.lists(accounts() if account_strategy is None else account_strategy, max_size=5,
                           unique_by=(lambda a: a.alias, lambda a: a.id)))
     return Config(
         accounts=tuple(accts),

@@ -1,0 +1,372 @@
+"""Imports from ~/.aws/config and links, the aws-config export, and saving a plan."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from switcher.core import config as store
+from switcher.core import esr, importer
+from switcher.core.errors import ConfigError, InputError
+from switcher.core.model import Account, Config, Role
+from switcher.core.targets import account_targets, read_aws_profiles
+
+from .strategies import (
+    ALL_REGIONS,
+    REGIONS,
+    account_ids,
+    accounts,
+    configs,
+    durations,
+    external_ids,
+    mfa_serials,
+    role_names,
+    roles,
+)
+
+AWS_CONFIG = """
+[default]
+region = eu-west-1
+
+[profile base]
+region = eu-west-1
+
+[profile prod-Admin]
+role_arn = arn:aws:iam::111111111111:role/Admin
+source_profile = base
+mfa_serial = arn:aws:iam::999999999999:mfa/me
+
+[profile prod-ReadOnly]
+role_arn = arn:aws:iam::111111111111:role/team/ops/ReadOnly
+source_profile = base
+duration_seconds = 7200
+
+[profile prod-west]
+role_arn = arn:aws:iam::111111111111:role/Admin
+source_profile = base
+region = us-west-2
+
+[profile deep]
+role_arn = arn:aws:iam::222222222222:role/Deep
+source_profile = prod-Admin
+external_id = abc123
+
+[profile china]
+role_arn = arn:aws-cn:iam::333333333333:role/CnRole
+source_profile = base
+
+[profile from-env]
+role_arn = arn:aws:iam::444444444444:role/Ci
+credential_source = Environment
+"""
+
+
+def _profiles(tmp_path, text=AWS_CONFIG):
+    path = tmp_path / "config"
+    path.write_text(text)
+    return read_aws_profiles(path)
+
+
+def test_aws_config_import_maps_every_option(tmp_path):
+    result = importer.plan_aws_config(Config(), _profiles(tmp_path))
+    assert result.summary() == "added 5 accounts, 6 roles; skipped 0"
+    accounts = {a.alias: a for a in result.config.accounts}
+    prod = accounts["prod"]
+    assert (prod.id, prod.source, prod.region) == ("111111111111", "base", "eu-west-1")
+    assert prod.roles == (
+        Role("Admin", mfa_serial="arn:aws:iam::999999999999:mfa/me"),
+        Role("team/ops/ReadOnly", duration=7200),
+    )
+    # Same account, other region: account-wide settings differ, so it is its own account.
+    west = accounts["prod-west"]
+    assert (west.id, west.region, west.roles) == ("111111111111", "us-west-2", (Role("Admin"),))
+    deep = accounts["deep"]
+    assert deep.source is None and deep.roles == (
+        Role("Deep", external_id="abc123", via="prod/Admin"),)
+    assert deep.region == "us-east-1"  # prod-Admin, its source, names no region itself
+    # The source's region belongs to another partition: the ARN's partition wins.
+    assert accounts["china"].region == "cn-north-1"
+    assert accounts["from-env"].source is None
+
+
+def test_aws_config_import_twice_skips_everything(tmp_path):
+    profiles = _profiles(tmp_path)
+    first = importer.plan_aws_config(Config(), profiles).config
+    again = importer.plan_aws_config(first, profiles)
+    assert not again.changed and again.config == first
+    assert len(again.skipped) == 6
+    assert again.skipped[0] == ("profile prod-Admin", "already present as prod/Admin")
+
+
+@pytest.mark.parametrize("extra,message", [
+    ("role_arn = arn:aws:iam::12:role/X", "profile bad: .*not a role ARN"),
+    ("role_arn = arn:aws:iam::123456789012:role/X\nduration_seconds = 60", "profile bad: duration"),
+    ("role_arn = arn:aws:iam::123456789012:role/X\nduration_seconds = soon", "profile bad: duration"),
+    ("role_arn = arn:aws:iam::123456789012:role/X\nmfa_serial = short", "profile bad: MFA"),
+    ("role_arn = arn:aws:iam::123456789012:role/X\nexternal_id = x", "profile bad: external id"),
+    ("role_arn = arn:aws:iam::123456789012:role/X\nregion = moon", "profile bad: region"),
+    ("role_arn = arn:aws:iam::123456789012:role/X\nregion = cn-north-1", "profile bad: .*partition"),
+])
+def test_aws_config_import_rejects_any_bad_profile(tmp_path, extra, message):
+    profiles = _profiles(tmp_path, AWS_CONFIG + f"\n[profile bad]\n{extra}\n")
+    with pytest.raises(InputError, match=message):
+        importer.plan_aws_config(Config(), profiles)
+
+
+def test_same_role_with_other_options_is_kept_apart(tmp_path):
+    text = AWS_CONFIG + ("\n[profile prod-Admin-ext]\nrole_arn = arn:aws:iam::111111111111:role/Admin\n"
+                         "source_profile = base\nexternal_id = other-ext\n")
+    result = importer.plan_aws_config(Config(), _profiles(tmp_path, text))
+    (ext,) = [a for a in result.config.accounts if a.alias == "prod-admin-ext"]
+    assert ext.roles == (Role("Admin", external_id="other-ext"),) and result.skipped == []
+
+
+def test_chained_profiles_may_come_before_their_source_but_not_loop(tmp_path):
+    text = ("[profile beta]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = alpha\n"
+            "[profile alpha]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = base\n")
+    config = importer.plan_aws_config(Config(), _profiles(tmp_path, text)).config
+    assert config.account("beta").roles[0].via == "alpha/A"
+    loop = text.replace("source_profile = base", "source_profile = beta")
+    with pytest.raises(InputError, match="loops"):
+        importer.plan_aws_config(Config(), _profiles(tmp_path, loop))
+
+
+def test_aws_config_without_role_profiles_is_an_error(tmp_path):
+    with pytest.raises(InputError, match="no role profiles"):
+        importer.plan_aws_config(Config(), _profiles(tmp_path, "[default]\nregion = eu-west-1\n"))
+    with pytest.raises(InputError, match="no such file"):
+        importer.plan_aws_config_file(Config(), tmp_path / "missing")
+
+
+# botocore drops "[profile a b]" (a name with a space) itself, so names have none.
+profile_names = st.text(string.ascii_letters + string.digits + "-_.@+", min_size=1, max_size=30)
+
+
+@st.composite
+def role_profiles(draw):
+    """A ~/.aws/config text of role profiles with random names and options."""
+    names = draw(st.lists(profile_names, min_size=1, max_size=6, unique=True))
+    assume("default" not in names)
+    blocks, expected = [], {}
+    for i, name in enumerate(names):
+        partition = draw(st.sampled_from(sorted(REGIONS)))
+        account, role = draw(account_ids), draw(role_names())
+        lines = [f"[profile {name}]", f"role_arn = arn:{partition}:iam::{account}:role/{role}"]
+        via = None
+        if i and draw(st.booleans()):
+            via = draw(st.sampled_from(names[:i]))
+            lines.append(f"source_profile = {via}")
+        else:
+            lines.append("source_profile = Base_Keys")
+        region = draw(st.none() | st.sampled_from(REGIONS[partition]))
+        options = {
+            "duration_seconds": draw(st.none() | durations),
+            "external_id": draw(st.none() | external_ids),
+            "mfa_serial": draw(st.none() | mfa_serials),
+            "region": region,
+        }
+        lines += [f"{k} = {val}" for k, val in options.items() if val is not None]
+        blocks.append("\n".join(lines))
+        expected[name] = (account, role, via, options, partition)
+    return "[profile Base_Keys]\nregion = us-east-1\n\n" + "\n\n".join(blocks) + "\n", expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(role_profiles())
+def test_generated_profiles_import(tmp_path_factory, case):
+    text, expected = case
+    path = tmp_path_factory.mktemp("aws") / "config"
+    path.write_text(text)
+    result = importer.plan_aws_config(Config(), read_aws_profiles(path))
+    targets = {t.name: t for a in result.config.accounts for t in account_targets(a)}
+    # Two profiles for the same role of the same account (and source and region) are one
+    # target; otherwise every profile gives exactly one.
+    assert len(result.added_roles) + len(result.skipped) == len(expected)
+    assert set(result.added_roles) == set(targets)
+    target_of = {}
+    for name, (account, role, via, options, partition) in expected.items():
+        matches = [t for t in targets.values() if t.account_id == account
+                   and t.role_name == role and t.partition == partition]
+        assert matches, name
+        target_of[name] = matches
+        assert all(v_alias(t.account_alias) for t in matches)
+    for name, (account, role, via, options, partition) in expected.items():
+        t = next(t for t in target_of[name]
+                 if t.duration == (options["duration_seconds"])
+                 and t.external_id == options["external_id"]
+                 and t.mfa_serial == options["mfa_serial"]
+                 and (options["region"] is None or t.region == options["region"]))
+        if via:
+            assert t.source is None
+            via_target = targets[t.via]
+            assert via_target.account_id == expected[via][0]
+        else:
+            assert t.source == "Base_Keys" and t.via is None
+
+
+def v_alias(alias):
+    from switcher.core.validate import ALIAS_RE
+
+    return bool(ALIAS_RE.match(alias))
+
+
+# --- aws-config export → import -------------------------------------------------------
+
+def _effective(config: Config) -> set[tuple]:
+    return {(t.name, t.account_id, t.role_name, t.region, t.source, t.via, t.duration,
+             t.external_id, t.mfa_serial)
+            for a in config.accounts for t in account_targets(a)}
+
+
+sources = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=12).map(
+    lambda s: "Src_" + s)
+
+
+@st.composite
+def chained_configs(draw):
+    """Configs the aws-config format can hold: a source is a profile (not one of ours), and
+    an account whose roles chain has no source of its own (chaining replaces it)."""
+    config = draw(configs(account_strategy=accounts(
+        role_strategy=roles(hotkey=st.none()), source=st.none() | sources,
+        color=st.none(), mfa_process=st.none(), browser=st.none(), logout_first=st.none(),
+        mfa_serial=st.none()), with_settings=False))
+    config = Config(accounts=config.accounts)
+    out, earlier = [], []  # chaining only to earlier accounts: real chains have no loops
+    for account in config.accounts:
+        if account.roles and earlier and draw(st.booleans()):
+            chained = [Role(role.name, role.duration, role.external_id, role.mfa_serial,
+                            via=draw(st.sampled_from(earlier))) for role in account.roles]
+            account = Account(account.alias, account.id, account.region, roles=tuple(chained))
+        out.append(account)
+        earlier += [t.name for t in account_targets(account)]
+    return Config(accounts=tuple(out))
+
+
+@settings(max_examples=150, deadline=None)
+@given(chained_configs())
+def test_aws_config_export_then_import_round_trip(tmp_path_factory, config):
+    assume(any(a.roles for a in config.accounts))
+    text = importer.to_aws_config(config)
+    path = tmp_path_factory.mktemp("aws") / "config"
+    path.write_text(text)
+    result = importer.plan_aws_config(Config(), read_aws_profiles(path))
+    assert _effective(result.config) == _effective(config)
+    assert result.skipped == []
+
+
+def test_aws_config_export_text():
+    config = Config(
+        accounts=(
+            Account("prod", "111111111111", "eu-west-1", source="corp",
+                    mfa_serial="arn:aws:iam::999999999999:mfa/me",
+                    roles=(Role("team/Admin", duration=3600), Role("Vendor", external_id="ext-9"))),
+            Account("keys", "222222222222", "cn-north-1", source="mine",
+                    roles=(Role("Ops", via="prod/team/Admin"),)),
+            Account("plain", "333333333333", source="mine", roles=(Role("Ops"),)),
+        ),
+        keyring_sources=("mine",),
+    )
+    text = importer.to_aws_config(config)
+    assert (
+        "[profile prod-team-Admin]\nrole_arn = arn:aws:iam::111111111111:role/team/Admin\n"
+        "source_profile = corp\nregion = eu-west-1\nmfa_serial = arn:aws:iam::999999999999:mfa/me\n"
+        "duration_seconds = 3600\n"
+    ) in text
+    assert "external_id = ext-9" in text
+    assert ("[profile keys-Ops]\nrole_arn = arn:aws-cn:iam::222222222222:role/Ops\n"
+            "source_profile = prod-team-Admin\n") in text
+    assert "[profile plain-Ops]\nrole_arn = arn:aws:iam::333333333333:role/Ops\n" \
+           "# base credentials: Switcher keyring source mine\n" in text
+
+
+# --- links ----------------------------------------------------------------------------
+
+def test_link_import_new_account_from_display_name():
+    url = ("https://eu-west-2.signin.aws.amazon.com/switchrole?account=444455556666"
+           "&roleName=ops%2FDeploy&displayName=shared%2FDeploy&color=B7CA9D")
+    result = importer.plan_link(Config(), url)
+    assert result.summary() == "added 1 account, 1 role; skipped 0"
+    (account,) = result.config.accounts
+    assert (account.alias, account.id, account.region, account.color, account.roles) == (
+        "shared", "444455556666", "eu-west-2", "B7CA9D", (Role("ops/Deploy"),))
+
+
+@pytest.mark.parametrize("host,region", [
+    ("signin.aws.amazon.com", "us-east-1"),
+    ("signin.amazonaws-us-gov.com", "us-gov-west-1"),
+    ("signin.amazonaws.cn", "cn-north-1"),
+])
+def test_link_import_region_follows_partition(host, region):
+    url = f"https://{host}/switchrole?account=444455556666&roleName=Admin"
+    (account,) = importer.plan_link(Config(), url).config.accounts
+    assert (account.alias, account.region) == ("444455556666", region)
+
+
+def test_link_import_by_alias_needs_a_known_account():
+    url = "https://signin.aws.amazon.com/switchrole?account=prod&roleName=ReadOnly"
+    with pytest.raises(InputError, match="add the account first"):
+        importer.plan_link(Config(), url)
+    config = Config(accounts=(Account("prod", "111111111111", roles=(Role("Admin"),)),))
+    result = importer.plan_link(config, url)
+    assert [r.name for r in result.config.accounts[0].roles] == ["Admin", "ReadOnly"]
+    again = importer.plan_link(result.config, url)
+    assert not again.changed and again.skipped == [("link prod/ReadOnly",
+                                                      "already present as prod/ReadOnly")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(configs(with_settings=False))
+def test_link_of_every_target_imports_into_an_empty_config(config):
+    from switcher.core.links import switch_role_link
+
+    for target in (t for a in config.accounts for t in account_targets(a)):
+        if target.external_id:
+            continue
+        (account,) = importer.plan_link(Config(), switch_role_link(target)).config.accounts
+        assert (account.id, account.roles[0].name, account.color) == (
+            target.account_id, target.role_name, target.color)
+        assert account.region in ALL_REGIONS or account.region == "us-east-1"
+        assert account.alias == target.account_alias or len(target.account_alias) > 60
+
+
+# --- saving ---------------------------------------------------------------------------
+
+def test_apply_saves_and_a_failed_plan_changes_nothing(tmp_path):
+    path = tmp_path / "config.toml"
+    store.save(Config(accounts=(Account("prod", "111111111111", roles=(Role("Admin"),)),)), path)
+    before = path.read_bytes()
+    with pytest.raises(InputError):
+        importer.apply(lambda c: importer.plan_esr(c, "[a]\naws_account_id = 1\nrole_name = A\n"),
+                       path)
+    assert path.read_bytes() == before
+
+    url = "https://signin.aws.amazon.com/switchrole?account=prod&roleName=Admin"
+    mtime = path.stat().st_mtime_ns
+    result = importer.apply(lambda c: importer.plan_link(c, url), path)
+    assert not result.changed and path.stat().st_mtime_ns == mtime
+
+    url = "https://signin.aws.amazon.com/switchrole?account=prod&roleName=Dev"
+    result = importer.apply(lambda c: importer.plan_link(c, url), path)
+    assert result.changed and [r.name for r in store.load(path).accounts[0].roles] == ["Admin", "Dev"]
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_apply_refuses_a_broken_config_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("version = 1\n[[accounts]\n")
+    url = "https://signin.aws.amazon.com/switchrole?account=111111111111&roleName=Dev"
+    with pytest.raises(ConfigError):
+        importer.apply(lambda c: importer.plan_link(c, url), path)
+    assert path.read_text() == "version = 1\n[[accounts]\n"
+
+
+def test_section_names_survive_botocore(tmp_path):
+    config = Config(accounts=(Account("prod", "111111111111",
+                                      roles=(Role("a+b=c,d.e@f_g-h"), Role("p/q/R"))),))
+    path = tmp_path / "config"
+    path.write_text(importer.to_aws_config(config))
+    assert set(read_aws_profiles(path)) == {esr.section_name("prod", r.name)
+                                             for r in config.accounts[0].roles}
