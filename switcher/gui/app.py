@@ -258,8 +258,23 @@ def run(*, force_sandbox: bool = False) -> int:
     server.listen()
     app.aboutToQuit.connect(tray_app.shutdown)
     app.aboutToQuit.connect(server.close)
+    _quit_on_signals(app)
     tray_app.start()
     return app.exec()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM/SIGINT quit cleanly (clipboard cleared, sandbox stopped, lock released).
+
+    Python runs signal handlers only when it gets control, so a slow timer hands it a turn.
+    """
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)
 
 
 def _forward_show() -> int:
