@@ -1,0 +1,155 @@
+"""Quick switch: the palette and the global hotkeys, wired to the tray app.
+
+``install(ctx)`` builds the palette once (hidden) and the platform's hotkey backend; ctx
+is the tray app (``controller``, ``app``, ``tray``, ``notify(title, message)``).
+``apply_settings`` (re)registers the palette hotkey and every target's own hotkey, so a
+change in Settings or in the config file applies at once. A combination that cannot be
+had is reported once by notification, kept in ``status()`` for `switcher status` and the
+settings window, and the other hotkeys keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject
+
+from ..core import keyspec
+from ..core.errors import InputError
+from ..core.model import Settings
+from ..core.targets import Target
+from .hotkeys import HotkeyBackend, HotkeyError, create_backend
+from .key_capture import KeyCaptureEdit
+from .palette import PaletteWindow
+
+PALETTE = "palette"
+
+
+class QuickSwitch(QObject):
+    def __init__(self, ctx, backend: HotkeyBackend | None = None) -> None:
+        super().__init__(ctx.app if hasattr(ctx, "app") else None)
+        self.ctx = ctx
+        self.controller = ctx.controller
+        self.palette = PaletteWindow(self.controller)
+        self.backend = backend or create_backend(self)
+        # canonical combo -> owner ("palette" or a target name) of what is registered now
+        self._registered: dict[str, str] = {}
+        self._wanted: dict[str, tuple[str, Callable[[], None]]] = {}
+        self._status: dict[str, str] = {}
+        self._owners: dict[str, str] = {}
+        self._reported: set[tuple[str, str]] = set()
+        self._suspended = False
+        KeyCaptureEdit.suspend_hook = self.suspend
+
+    # --- palette -------------------------------------------------------------------------
+
+    def show(self) -> None:
+        self.palette.show_palette()
+
+    def _on_palette_hotkey(self) -> None:
+        self.palette.toggle()
+
+    # --- hotkeys -------------------------------------------------------------------------
+
+    def apply_settings(self, settings: Settings, targets: Sequence[Target]) -> None:
+        specs: dict[str, str] = {}
+        if settings.palette_hotkey:
+            specs[PALETTE] = settings.palette_hotkey
+        for target in targets:
+            if target.hotkey:
+                specs[target.name] = target.hotkey
+        problems = keyspec.conflicts(specs)
+        wanted: dict[str, tuple[str, Callable[[], None]]] = {}
+        status: dict[str, str] = {}
+        owners: dict[str, str] = {}
+        for owner, spec in specs.items():
+            try:
+                combo = keyspec.normalise(spec)
+            except InputError:
+                combo = spec.strip()
+            if owner in problems:  # invalid, or a duplicate of an earlier owner's combo
+                key = f"{combo} ({owner})" if combo in owners else combo
+                owners[key] = owner
+                status[key] = problems[owner]
+            else:
+                owners[combo] = owner
+                wanted[combo] = (owner, self._callback_for(owner))
+        self._wanted = wanted
+        self._owners = owners
+        self._status = status
+        if not self._suspended:
+            self._sync()
+        self._report()
+
+    def _callback_for(self, owner: str) -> Callable[[], None]:
+        if owner == PALETTE:
+            return self._on_palette_hotkey
+        return lambda: self.controller.open_console(owner)
+
+    def _sync(self) -> None:
+        """Make the backend's grabs match ``_wanted``; record each combo's outcome."""
+        for combo, owner in list(self._registered.items()):
+            if self._wanted.get(combo, (None,))[0] != owner:
+                self.backend.unregister(combo)
+                del self._registered[combo]
+        for combo, (owner, callback) in self._wanted.items():
+            if combo in self._registered:
+                self.backend.register(combo, callback)  # same grab, fresh callback
+                self._status[combo] = "ok"
+                continue
+            try:
+                self.backend.register(combo, callback)
+            except HotkeyError as exc:
+                self._status[combo] = str(exc)
+            else:
+                self._registered[combo] = owner
+                self._status[combo] = "ok"
+
+    def _report(self) -> None:
+        # notify each distinct failure once, not on every config reload
+        for combo, state in self._status.items():
+            if state == "ok":
+                continue
+            key = (combo, state)
+            if key not in self._reported:
+                self._reported.add(key)
+                owner = self._owners.get(combo, "")
+                what = "the search palette" if owner == PALETTE else owner
+                self.ctx.notify("Hotkey not available", f"{combo} for {what}: {state}")
+
+    def suspend(self, on: bool) -> None:
+        """Release every grab while a KeyCaptureEdit records a combination."""
+        if on == self._suspended:
+            return
+        self._suspended = on
+        if on:
+            for combo in list(self._registered):
+                self.backend.unregister(combo)
+            self._registered.clear()
+        else:
+            self._sync()
+            self._report()
+
+    def status(self) -> dict:
+        out = {
+            "hotkeys": dict(self._status),
+            "hotkey_owners": dict(self._owners),
+            "backend": self.backend.name,
+            "palette": "visible" if self.palette.isVisible() else "hidden",
+        }
+        if not self.backend.available:
+            out["hotkeys_unavailable"] = self.backend.unsupported_reason
+        return out
+
+    def close(self) -> None:
+        self.backend.close()
+        self._registered.clear()
+        if KeyCaptureEdit.suspend_hook == self.suspend:
+            KeyCaptureEdit.suspend_hook = None
+
+
+def install(ctx) -> QuickSwitch:
+    quick = QuickSwitch(ctx)
+    if hasattr(ctx, "app") and ctx.app is not None:
+        ctx.app.aboutToQuit.connect(quick.close)
+    return quick

@@ -1,0 +1,141 @@
+"""QuickSwitch wiring: palette hotkey and per-target hotkeys through the real X11 backend
+on Xvfb (key presses by xdotool), conflicts, a combo held by another X client, changes
+applied without restart, and status for `switcher status`."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from Xlib import XK, X, error
+from Xlib import display as xdisplay_mod
+
+from switcher.core.model import Settings
+from switcher.gui.hotkeys.x11 import X11Backend
+from switcher.gui.key_capture import KeyCaptureEdit
+from switcher.gui.quickswitch import QuickSwitch
+from tests.fixtures.desktop import xdotool
+
+from .palette_fakes import FakeController, make_target
+
+pytestmark = [
+    pytest.mark.desktop,
+    pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints)"),
+]
+
+TARGETS = [
+    make_target("production", "Admin", "111122223333", hotkey="Ctrl+Alt+P"),
+    make_target("staging", "Admin", "444455556666", "eu-west-1"),
+]
+
+
+@pytest.fixture
+def quick(xdisplay, qtbot, qapp, tmp_path):
+    notes = []
+    controller = FakeController(TARGETS, tmp_path / "state.json")
+    ctx = SimpleNamespace(controller=controller, app=qapp, tray=None,
+                          notify=lambda title, msg: notes.append((title, msg)))
+    q = QuickSwitch(ctx, backend=X11Backend(xdisplay["DISPLAY"]))
+    q.notes = notes
+    qtbot.addWidget(q.palette)
+    yield q
+    q.close()
+
+
+def press(env, keys):
+    xdotool(env, "key", keys)
+
+
+def test_palette_hotkey_toggles_the_palette(xdisplay, quick, qtbot):
+    quick.apply_settings(Settings(), TARGETS)  # default Ctrl+Alt+A
+    assert quick.status()["hotkeys"] == {"Ctrl+Alt+A": "ok", "Ctrl+Alt+P": "ok"}
+    assert quick.status()["backend"] == "x11"
+    press(xdisplay, "ctrl+alt+a")
+    qtbot.waitUntil(quick.palette.isVisible, timeout=3000)
+    assert quick.palette.windowTitle() == "Switcher"
+    assert quick.notes == []
+
+
+def test_target_hotkey_opens_its_console_without_the_palette(xdisplay, quick, qtbot):
+    quick.apply_settings(Settings(), TARGETS)
+    press(xdisplay, "ctrl+alt+p")
+    qtbot.waitUntil(lambda: quick.controller.calls == [("console", "production/Admin")], timeout=3000)
+    assert not quick.palette.isVisible()
+
+
+def test_changes_apply_without_restart(xdisplay, quick, qtbot):
+    quick.apply_settings(Settings(), TARGETS)
+    moved = [TARGETS[0], make_target("staging", "Admin", "444455556666", "eu-west-1", hotkey="alt+ctrl+s")]
+    quick.apply_settings(Settings(palette_hotkey="Ctrl+Alt+Space"), moved)
+    assert quick.status()["hotkeys"] == {"Ctrl+Alt+Space": "ok", "Ctrl+Alt+P": "ok", "Ctrl+Alt+S": "ok"}
+    press(xdisplay, "ctrl+alt+a")  # released: nothing happens
+    press(xdisplay, "ctrl+alt+s")
+    qtbot.waitUntil(lambda: quick.controller.calls == [("console", "staging/Admin")], timeout=3000)
+    assert not quick.palette.isVisible()
+    press(xdisplay, "ctrl+alt+space")
+    qtbot.waitUntil(quick.palette.isVisible, timeout=3000)
+    # the old palette combo is free for other programs again
+    other = xdisplay_mod.Display(xdisplay["DISPLAY"])
+    try:
+        catcher = error.CatchError()
+        other.screen().root.grab_key(other.keysym_to_keycode(XK.XK_a), X.ControlMask | X.Mod1Mask,
+                                     False, X.GrabModeAsync, X.GrabModeAsync, onerror=catcher)
+        other.sync()
+        assert catcher.get_error() is None
+    finally:
+        other.close()
+
+
+def test_conflicts_and_invalid_combos_are_reported_once(xdisplay, quick):
+    targets = [make_target("production", "Admin", "111122223333", hotkey="ctrl+alt+a"),
+               make_target("staging", "Admin", "444455556666", hotkey="Ctrl+Alt+Nope")]
+    quick.apply_settings(Settings(), targets)
+    hotkeys = quick.status()["hotkeys"]
+    assert hotkeys["Ctrl+Alt+A"] == "ok"  # the palette keeps it
+    assert hotkeys["Ctrl+Alt+A (production/Admin)"] == "Ctrl+Alt+A is already used by palette"
+    assert "unknown key" in hotkeys["Ctrl+Alt+Nope"]
+    assert len(quick.notes) == 2
+    quick.apply_settings(Settings(), targets)  # a config reload: no second round of notes
+    assert len(quick.notes) == 2
+
+
+def test_combo_grabbed_by_another_client_is_reported_and_others_work(xdisplay, quick, qtbot):
+    other = xdisplay_mod.Display(xdisplay["DISPLAY"])
+    try:
+        catcher = error.CatchError()
+        other.screen().root.grab_key(other.keysym_to_keycode(XK.XK_a), X.ControlMask | X.Mod1Mask,
+                                     False, X.GrabModeAsync, X.GrabModeAsync, onerror=catcher)
+        other.sync()
+        assert catcher.get_error() is None
+        quick.apply_settings(Settings(), TARGETS)
+        status = quick.status()["hotkeys"]
+        assert status["Ctrl+Alt+A"] == "Ctrl+Alt+A is already taken by another program"
+        assert status["Ctrl+Alt+P"] == "ok"
+        assert quick.notes == [("Hotkey not available",
+                                "Ctrl+Alt+A for the search palette: Ctrl+Alt+A is already taken by another program")]
+        press(xdisplay, "ctrl+alt+p")
+        qtbot.waitUntil(lambda: quick.controller.calls == [("console", "production/Admin")], timeout=3000)
+    finally:
+        other.close()
+    quick.apply_settings(Settings(), TARGETS)  # retried on the next apply: now free
+    assert quick.status()["hotkeys"]["Ctrl+Alt+A"] == "ok"
+
+
+def test_recording_a_combo_releases_our_grabs(xdisplay, quick, qtbot):
+    quick.apply_settings(Settings(), TARGETS)
+    assert KeyCaptureEdit.suspend_hook == quick.suspend
+    quick.suspend(True)
+    press(xdisplay, "ctrl+alt+p")
+    qtbot.wait(300)
+    assert quick.controller.calls == []
+    quick.suspend(False)
+    press(xdisplay, "ctrl+alt+p")
+    qtbot.waitUntil(lambda: quick.controller.calls == [("console", "production/Admin")], timeout=3000)
+
+
+def test_no_palette_hotkey_when_cleared(xdisplay, quick):
+    quick.apply_settings(Settings(palette_hotkey=""), TARGETS)
+    assert quick.status()["hotkeys"] == {"Ctrl+Alt+P": "ok"}
