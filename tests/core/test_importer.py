@@ -13,6 +13,7 @@ from switcher.core import esr, importer
 from switcher.core.errors import ConfigError, InputError
 from switcher.core.model import Account, Config, Role
 from switcher.core.targets import account_targets, read_aws_profiles
+from switcher.core.validate import ALIAS_RE
 
 from .strategies import (
     ALL_REGIONS,
@@ -187,13 +188,13 @@ def test_generated_profiles_import(tmp_path_factory, case):
     assert len(result.added_roles) + len(result.skipped) == len(expected)
     assert set(result.added_roles) == set(targets)
     target_of = {}
-    for name, (account, role, via, options, partition) in expected.items():
+    for name, (account, role, _via, _options, partition) in expected.items():
         matches = [t for t in targets.values() if t.account_id == account
                    and t.role_name == role and t.partition == partition]
         assert matches, name
         target_of[name] = matches
-        assert all(v_alias(t.account_alias) for t in matches)
-    for name, (account, role, via, options, partition) in expected.items():
+        assert all(ALIAS_RE.match(t.account_alias) for t in matches)
+    for name, (_account, _role, via, options, _partition) in expected.items():
         t = next(t for t in target_of[name]
                  if t.duration == (options["duration_seconds"])
                  and t.external_id == options["external_id"]
@@ -205,12 +206,6 @@ def test_generated_profiles_import(tmp_path_factory, case):
             assert via_target.account_id == expected[via][0]
         else:
             assert t.source == "Base_Keys" and t.via is None
-
-
-def v_alias(alias):
-    from switcher.core.validate import ALIAS_RE
-
-    return bool(ALIAS_RE.match(alias))
 
 
 # --- aws-config export → import -------------------------------------------------------
