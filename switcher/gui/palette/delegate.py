@@ -58,7 +58,8 @@ class TargetDelegate(QStyledItemDelegate):
         if index.data(BusyRole):
             self._paint_spinner(painter, QRectF(right - 18, rect.center().y() - 9, 18, 18), fg)
             right -= 28
-        left_text = format_left(index.data(SecondsLeftRole))
+        left = format_left(index.data(SecondsLeftRole))
+        left_text = f"{left} left" if left else ""
         small = QFont(option.font)
         small.setPointSizeF(max(option.font.pointSizeF() * 0.86, 7.0))
         if left_text:
