@@ -14,7 +14,7 @@ main{max-width:760px;margin:32px auto;background:#fff;border-radius:8px;padding:
 box-shadow:0 1px 4px rgba(0,0,0,.15)}h1{font-size:22px;margin:0 0 16px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:8px 24px;margin:0}
 dt{color:#545b64}dd{margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;
-word-break:break-all}.err h1{color:#d13212}p.note{color:#545b64;font-size:13px;margin-top:24px}
+word-break:break-all}.err h1{color:#d13212}#error::first-letter{text-transform:uppercase}p.note{color:#545b64;font-size:13px;margin-top:24px}
 """
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 TOKEN_LIFETIME = 15 * 60  # seconds, like AWS sign-in tokens
+LOG_LIMIT = 10_000  # events kept: a sandbox left running for days must not grow unbounded
 
 
 @dataclass
@@ -46,10 +48,13 @@ class Ledger:
         self._sessions: dict[tuple[str, str], Session] = {}
         self._kinds: dict[str, str] = {}
         self._tokens: dict[str, SigninToken] = {}
-        self._log: list[dict] = []
+        self._log: deque[dict] = deque(maxlen=LOG_LIMIT)
 
     def add_session(self, session: Session) -> None:
         with self._lock:
+            now = time.time()
+            for key in [k for k, old in self._sessions.items() if old.expires_at < now]:
+                del self._sessions[key]
             self._sessions[(session.access_key_id, session.session_token)] = session
             self._kinds[session.access_key_id] = session.kind
 
