@@ -1,0 +1,222 @@
+"""The Controller with the real core against moto + the local federation endpoint:
+actions, signals, MFA prompt on the main thread, cancel, errors, a hanging network (the
+event loop keeps ticking: measured), config reload on external change, session expiry."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QThread, QTimer
+from PySide6.QtWidgets import QApplication
+
+from switcher.core import config as config_store
+from switcher.core.errors import ConfigError
+from switcher.core.model import Account, Role
+from switcher.core.signin import parse_login_url
+from switcher.gui.clipboard import SECRET_HINT_MIME
+from switcher.gui.controller import Controller
+
+from .tray_env import QT_LOG_IGNORE, HangingServer, closed_port_url
+
+pytestmark = QT_LOG_IGNORE
+
+
+class Recorder:
+    def __init__(self, controller: Controller) -> None:
+        self.events: list[tuple] = []
+        controller.switch_started.connect(lambda *a: self.events.append(("started", *a)))
+        controller.switch_succeeded.connect(lambda *a: self.events.append(("ok", *a)))
+        controller.switch_failed.connect(lambda *a: self.events.append(("failed", *a)))
+        controller.switch_cancelled.connect(lambda *a: self.events.append(("cancelled", *a)))
+        controller.busy_changed.connect(lambda b: self.events.append(("busy", b)))
+
+    def finished(self) -> bool:
+        return any(e[0] in ("ok", "failed") for e in self.events)
+
+    def last(self) -> tuple:
+        return [e for e in self.events if e[0] in ("ok", "failed")][-1]
+
+
+@pytest.fixture
+def controller(qtbot, core_env):
+    c = Controller(config_path=core_env)
+    yield c
+    c.shutdown()
+    c.jobs.pool.waitForDone(30_000)
+
+
+def _wait(qtbot, rec: Recorder, timeout=30_000):
+    qtbot.waitUntil(rec.finished, timeout=timeout)
+    return rec.last()
+
+
+def test_open_console_reaches_the_browser_with_a_valid_login_url(qtbot, controller, browser_stand_in, aws_stack):
+    rec = Recorder(controller)
+    controller.open_console("dev/Admin", region="eu-central-1")
+    assert rec.events[:2] == [("started", "dev/Admin", "console"), ("busy", True)]
+    event = _wait(qtbot, rec)
+    assert event[0] == "ok", event
+    qtbot.waitUntil(lambda: browser_stand_in.exists() and bool(browser_stand_in.read_text().strip()), timeout=10_000)
+    [url] = browser_stand_in.read_text().split()
+    query = parse_login_url(url)
+    assert query["Destination"].startswith("https://eu-central-1.console.aws.amazon.com/")
+    assert query["SigninToken"]
+    [assume] = aws_stack.events("sts", "AssumeRole")
+    assert assume["role_arn"] == "arn:aws:iam::111111111111:role/Admin"
+    assert ("busy", False) in rec.events
+    assert controller.usage().recent(1) == ["dev/Admin"]
+    left = controller.session_seconds_left("dev/Admin")
+    assert left is not None and 0 < left <= 3600
+    assert url not in event[3]  # the secret URL never lands in a message
+
+
+def test_copy_credentials_marks_the_clipboard_secret(qtbot, controller):
+    rec = Recorder(controller)
+    controller.copy_credentials("dev", "fish")  # shorthand resolves to dev/... only with one role
+    event = _wait(qtbot, rec)
+    assert event[0] == "failed" and "has 2 roles" in event[3]  # one clear line
+
+    rec = Recorder(controller)
+    controller.copy_credentials("dev/team/ReadOnly", "fish")
+    event = _wait(qtbot, rec)
+    assert event[0] == "ok" and "(fish)" in event[3] and "clears in 30 s" in event[3]
+    data = QApplication.clipboard().mimeData()
+    assert "set -gx AWS_ACCESS_KEY_ID" in data.text()
+    assert bytes(data.data(SECRET_HINT_MIME)) == b"secret"
+    assert controller.clipboard.pending_clear_ms() > 25_000
+
+
+def test_copy_link_is_not_secret_and_not_cleared(qtbot, controller):
+    rec = Recorder(controller)
+    controller.copy_link("dev/Admin")
+    assert rec.last()[0] == "ok"
+    data = QApplication.clipboard().mimeData()
+    assert data.text().startswith("https://signin.aws.amazon.com/switchrole?account=111111111111")
+    assert not data.hasFormat(SECRET_HINT_MIME)
+    assert controller.clipboard.pending_clear_ms() == -1
+
+
+def test_mfa_prompt_runs_on_the_main_thread_and_its_code_is_used(qtbot, core_env, aws_stack):
+    asked = []
+
+    def prompt(target, device):
+        asked.append((target.name, device, QThread.currentThread() is QApplication.instance().thread()))
+        return "123456"
+
+    c = Controller(config_path=core_env, mfa_prompt=prompt)
+    try:
+        rec = Recorder(c)
+        c.copy_credentials("prod", "env")
+        event = _wait(qtbot, rec)
+        assert event[0] == "ok", event
+        assert asked == [("prod/Deploy", "arn:aws:iam::222222222222:mfa/tester", True)]
+        [assume] = aws_stack.events("sts", "AssumeRole")
+        assert assume["mfa"] is True
+    finally:
+        c.shutdown()
+        c.jobs.pool.waitForDone(30_000)
+
+
+def test_cancelled_mfa_prompt_ends_quietly(qtbot, core_env, aws_stack):
+    c = Controller(config_path=core_env, mfa_prompt=lambda target, device: None)
+    try:
+        rec = Recorder(c)
+        c.open_console("prod/Deploy")
+        event = _wait(qtbot, rec)
+        assert event == ("failed", "prod/Deploy", "console", "")
+        assert ("cancelled", "prod/Deploy", "console") in rec.events
+        assert aws_stack.events("sts", "AssumeRole") == []
+    finally:
+        c.shutdown()
+        c.jobs.pool.waitForDone(30_000)
+
+
+def test_a_hanging_network_never_freezes_the_event_loop(qtbot, controller, monkeypatch):
+    server = HangingServer()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.url)
+    rec = Recorder(controller)
+    try:
+        controller.copy_credentials("dev/Admin")
+        qtbot.waitUntil(lambda: bool(server.accepted), timeout=10_000)  # the request is in flight
+        ticks: list[int] = []
+        clock = QElapsedTimer()
+        clock.start()
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+        timer.start(10)
+        qtbot.wait(1500)
+        timer.stop()
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        assert controller.is_busy() and not rec.finished()
+        assert len(ticks) >= 75, f"only {len(ticks)} ticks of 10 ms in 1.5 s"
+        assert max(gaps) < 150, f"the event loop stalled for {max(gaps)} ms"
+    finally:
+        server.close()
+    # the network "comes back" refusing: the failure arrives as one line, not a traceback
+    event = _wait(qtbot, rec, timeout=120_000)
+    assert event[0] == "failed" and event[3] and "\n" not in event[3]
+    assert not controller.is_busy()
+
+
+def test_unreachable_endpoint_is_a_one_line_error(qtbot, controller, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", closed_port_url())
+    rec = Recorder(controller)
+    controller.open_console("dev/Admin")
+    event = _wait(qtbot, rec, timeout=120_000)
+    assert event[0] == "failed" and "\n" not in event[3] and "Traceback" not in event[3]
+
+
+def test_external_config_change_is_reloaded(qtbot, controller, core_env):
+    changed = []
+    controller.targets_changed.connect(lambda: changed.append(True))
+    # what `switcher add` does: an atomic save of the file
+    config_store.update(
+        lambda c: c.with_account(Account("new-one", "333333333333", roles=(Role("Ops"),))), core_env)
+    qtbot.waitUntil(lambda: "new-one/Ops" in [t.name for t in controller.targets()], timeout=5000)
+    assert changed
+
+    errors = []
+    controller.config_error.connect(errors.append)
+    core_env.write_text("version = 1\n[[accounts]\n")
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert str(core_env) in errors[0] and "line" in errors[0]
+    assert "new-one/Ops" in [t.name for t in controller.targets()]  # last good config kept
+
+
+def test_save_config_validates_and_keeps_the_file(qtbot, controller, core_env):
+    before = core_env.read_bytes()
+    core_env.write_text("version = 1\n[[accounts]\n")
+    broken = core_env.read_bytes()
+    with pytest.raises(ConfigError) as exc:
+        controller.save_config(replace(controller.config, accounts=()))
+    assert "line" in str(exc.value)
+    assert core_env.read_bytes() == broken
+    core_env.write_bytes(before)
+
+
+def test_expiring_session_warns_once(qtbot, controller):
+    warned = []
+    controller.session_expiring.connect(lambda name, left: warned.append((name, left)))
+    now = datetime.now(UTC)
+    controller._expiry.update({"dev/Admin": now + timedelta(seconds=200),
+                               "prod/Deploy": now + timedelta(hours=1)})
+    controller.check_expiry()
+    controller.check_expiry()
+    assert [w[0] for w in warned] == ["dev/Admin"] and 0 < warned[0][1] <= 200
+    controller._expiry["dev/Admin"] = now - timedelta(seconds=1)
+    sessions_changed = []
+    controller.sessions_changed.connect(lambda: sessions_changed.append(True))
+    controller.check_expiry()
+    assert sessions_changed and controller.session_seconds_left("dev/Admin") is None
+    assert list(controller.sessions()) == ["prod/Deploy"]
+
+
+def test_main_thread_stays_free_while_switching(qtbot, controller):
+    rec = Recorder(controller)
+    started = time.perf_counter()
+    controller.open_console("dev/Admin")
+    assert time.perf_counter() - started < 0.1  # returns at once: the work is in a worker
+    _wait(qtbot, rec)
