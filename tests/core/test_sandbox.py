@@ -204,6 +204,14 @@ def test_tokens_are_single_use_and_expire(sandbox):
     assert status == 400 and "unknown sign-in token" in page
     status, page = _login(sandbox, other, destination=None)
     assert status == 400 and "Destination" in page
+    # a link checker's HEAD is refused and does not use the token up
+    spared = json.loads(_get_token(sandbox, keys)[1])["SigninToken"]
+    head = urllib.request.Request(sandbox.stack.federation_url + "?" + urlencode(
+        {"Action": "login", "SigninToken": spared,
+         "Destination": "https://us-east-1.console.aws.amazon.com/"}), method="HEAD")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(head, timeout=10)
+    assert _login(sandbox, spared)[0] == 200
     late = json.loads(_get_token(sandbox, keys)[1])["SigninToken"]
     sandbox.stack.ledger._tokens[late].expires_at = time.time() - 1  # 15 minutes later
     status, page = _login(sandbox, late)
@@ -340,3 +348,25 @@ def test_activate_for_cli_lives_for_one_command():
     config_dir, accounts = json.loads(out.stdout)
     assert accounts >= 5
     assert not Path(config_dir).exists()  # removed at exit
+
+
+@pytest.mark.keyring
+def test_switcher_env_starts_with_no_switcher_secrets(switcher_env, secret_service):
+    from tests.fixtures.aws import _drop_switcher_secrets
+
+    script = ("import keyring, sys\n"
+              "if sys.argv[1] == 'set':\n"
+              "    keyring.set_password('switcher-session', 't', 'x')\n"
+              "    keyring.set_password('other-app', 't', 'y')\n"
+              "print(keyring.get_password('switcher-session', 't'),"
+              " keyring.get_password('other-app', 't'))\n")
+
+    def run(arg):
+        return subprocess.run([sys.executable, "-c", script, arg], env=switcher_env,
+                              capture_output=True, text=True, timeout=30, check=True).stdout
+
+    assert run("set") == "x y\n"
+    _drop_switcher_secrets(secret_service["DBUS_SESSION_BUS_ADDRESS"])
+    assert run("get") == "None y\n"  # only switcher's own entries go
+    subprocess.run([sys.executable, "-c", "import keyring; keyring.delete_password('other-app', 't')"],
+                   env=switcher_env, check=True, timeout=30)
