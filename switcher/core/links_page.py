@@ -137,7 +137,7 @@ _JS = """
       row.hidden = !ok;
       if (ok) { shown++; }
     });
-    count.textContent = shown + ' of ' + rows.length;
+    count.textContent = 'Showing ' + shown + ' of ' + rows.length + '.';
   }
   if (location.hash.length > 1) {
     box.value = decodeURIComponent(location.hash.slice(1));
