@@ -17,7 +17,7 @@ from switcher.core.sandbox.seed import write_aws_files
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # The offscreen platform cannot raise windows or pass size hints to a window manager.
-QT_LOG_IGNORE = pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints)")
+QT_LOG_IGNORE = pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints|grabbing)")
 
 
 @pytest.fixture

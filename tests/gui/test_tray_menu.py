@@ -1,0 +1,167 @@
+"""The tray menu's structure and actions (offscreen), and the tooltip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from switcher.core import config as config_store
+from switcher.core.model import Account, Config, Role
+from switcher.gui.controller import Controller
+from switcher.gui.tray import GROUP_THRESHOLD, TARGET_PROPERTY, Tray, TrayMenu, format_left
+
+from .tray_env import QT_LOG_IGNORE, closed_port_url
+
+pytestmark = QT_LOG_IGNORE
+
+
+@pytest.fixture
+def controller(qtbot, core_env, monkeypatch):
+    # actions really start; with nothing listening they fail fast instead of reaching AWS
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", closed_port_url())
+    c = Controller(config_path=core_env)
+    yield c
+    c.shutdown()
+    c.jobs.pool.waitForDone(60_000)
+
+
+def texts(menu) -> list[str]:
+    return [a.text() for a in menu.actions()]
+
+
+def submenu(menu, prefix: str):
+    for action in menu.actions():
+        if action.menu() is not None and action.text().startswith(prefix):
+            return action.menu()
+    raise AssertionError(f"no submenu {prefix!r} in {texts(menu)}")
+
+
+def show_and_fill(qtbot, menu):
+    menu.aboutToShow.emit()  # what Qt emits when the user opens it
+    return menu
+
+
+def test_menu_lists_accounts_roles_and_fixed_entries(qtbot, controller):
+    m = TrayMenu(controller)
+    items = texts(m.menu)
+    assert items[0] == "Accounts"  # section header
+    assert items[1:3] == ["dev   111111111111", "prod   222222222222"]
+    assert items[-4:] == ["Search…\tCtrl+Alt+A", "Settings…", "", "Quit"]
+    dev = submenu(m.menu, "dev")
+    assert not dev.icon().isNull()  # the colour swatch
+    assert texts(dev) == ["Admin", "team/ReadOnly"]
+    assert [a.property(TARGET_PROPERTY) for a in dev.actions()] == ["dev/Admin", "dev/team/ReadOnly"]
+    role = show_and_fill(qtbot, submenu(dev, "Admin"))
+    assert texts(role) == ["Open console", "Open console in region", "Copy credentials",
+                           "Copy console URL", "Copy Switch Role link"]
+    formats = submenu(role, "Copy credentials")
+    assert texts(formats) == ["Shell exports (bash, zsh)", "fish", "PowerShell",
+                              "JSON (credential_process)", "Credentials file block (INI)"]
+    regions = texts(submenu(role, "Open console in region"))
+    assert "eu-central-1" in regions and "us-gov-west-1" not in regions
+
+
+def test_recent_targets_come_first(qtbot, controller):
+    for name in ("prod/Deploy", "dev/Admin"):
+        controller.usage().record(name)
+    m = TrayMenu(controller)
+    items = texts(m.menu)
+    assert items[:3] == ["Recent", "dev/Admin", "prod/Deploy"]
+
+
+def test_many_accounts_are_grouped_by_letter(qtbot, core_env):
+    accounts = tuple(
+        Account(f"{letter}-team-{i}", f"{i:012d}", roles=(Role("Admin"),))
+        for i, letter in enumerate(["alpha", "beta", "gamma"] * 20)
+    )
+    config_store.save(Config(accounts=accounts), core_env)
+    c = Controller(config_path=core_env, watch=False)
+    m = TrayMenu(c)
+    assert len(accounts) > GROUP_THRESHOLD
+    items = texts(m.menu)
+    assert items[0] == "Accounts (60)"
+    assert items[1:4] == ["A  (20)", "B  (20)", "G  (20)"]
+    assert len(texts(submenu(m.menu, "G"))) == 20
+    assert "With this many accounts" in m.menu.actions()[-4].toolTip()
+
+
+def test_clicking_a_role_entry_opens_its_console(qtbot, controller):
+    m = TrayMenu(controller)
+    dev = submenu(m.menu, "dev")
+    started = []
+    controller.switch_started.connect(lambda name, action: started.append((name, action)))
+    dev.popup(QPoint(10, 10))
+    qtbot.waitExposed(dev)
+    rect = dev.actionGeometry(dev.actions()[1])
+    qtbot.mouseClick(dev, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert started == [("dev/team/ReadOnly", "console")]
+    assert not dev.isVisible()
+
+
+def test_enter_on_a_role_entry_opens_its_console(qtbot, controller):
+    m = TrayMenu(controller)
+    dev = submenu(m.menu, "dev")
+    started = []
+    controller.switch_started.connect(lambda name, action: started.append((name, action)))
+    dev.popup(QPoint(10, 10))
+    qtbot.waitExposed(dev)
+    dev.setActiveAction(dev.actions()[0])
+    qtbot.keyClick(dev, Qt.Key.Key_Return)
+    assert started == [("dev/Admin", "console")]
+
+
+def test_menu_actions_call_the_controller(qtbot, controller):
+    m = TrayMenu(controller)
+    role = show_and_fill(qtbot, submenu(submenu(m.menu, "prod"), "Deploy"))
+    calls = []
+    controller.switch_started.connect(lambda name, action: calls.append((name, action)))
+    for action in role.actions():
+        if action.text() == "Copy Switch Role link":
+            action.trigger()
+    assert calls == [("prod/Deploy", "link")]
+    assert QApplication.clipboard().text().startswith(
+        "https://signin.aws.amazon.com/switchrole?account=222222222222&roleName=Deploy")
+    submenu(role, "Copy credentials").actions()[3].trigger()
+    submenu(role, "Open console in region").actions()[0].trigger()
+    assert calls[1:] == [("prod/Deploy", "creds"), ("prod/Deploy", "console")]
+
+
+def test_menu_follows_config_changes(qtbot, controller, core_env):
+    m = TrayMenu(controller)
+    config_store.update(lambda c: c.without_account("prod"), core_env)
+    qtbot.waitUntil(lambda: not any(t.startswith("prod") for t in texts(m.menu)), timeout=5000)
+
+
+def test_sandbox_is_labelled_in_menu_and_tooltip(qtbot, controller):
+    m = TrayMenu(controller, sandbox=True)
+    assert texts(m.menu)[0].startswith("Sandbox")
+    tray = Tray(controller, m, sandbox=True)
+    assert tray.tooltip_text().startswith("Switcher — Sandbox")
+
+
+def test_tooltip_names_sessions_and_time_left(qtbot, controller):
+    tray = Tray(controller, TrayMenu(controller))
+    assert tray.tooltip_text() == "Switcher\nNo active console sessions"
+    now = datetime.now(UTC)
+    controller._expiry.update({"dev/Admin": now + timedelta(minutes=50, seconds=30),
+                               "prod/Deploy": now + timedelta(hours=2, minutes=5, seconds=30)})
+    controller.sessions_changed.emit()
+    assert tray.icon.toolTip() == "Switcher\ndev/Admin — 50 min left\nprod/Deploy — 2 h 05 min left"
+
+
+def test_format_left():
+    assert format_left(30) == "1 min"
+    assert format_left(61 * 60) == "1 h 01 min"
+
+
+def test_busy_icon_while_switching(qtbot, controller):
+    tray = Tray(controller, TrayMenu(controller))
+    idle = tray.icon.icon().cacheKey()
+    controller.open_console("dev/Admin")
+    assert tray.icon.icon().cacheKey() != idle
+    assert "Switching…" in tray.icon.toolTip()
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=60_000)
+    assert tray.icon.icon().cacheKey() == idle
