@@ -29,9 +29,12 @@ class Clipboard(QObject):
         if secret:
             data.setData(SECRET_HINT_MIME, b"secret")
         self._board.setMimeData(data, QClipboard.Mode.Clipboard)
-        if secret and clear_after > 0:
-            self._secret = text
-            self._timer.start(clear_after * 1000)
+        if secret:
+            self._secret = text  # cleared on quit even when the delay is "never"
+            if clear_after > 0:
+                self._timer.start(clear_after * 1000)
+            else:
+                self._timer.stop()
         else:
             # a later non-secret copy replaced the secret: nothing left for us to clear
             self._secret = None
