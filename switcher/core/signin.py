@@ -50,10 +50,20 @@ def federation_url(partition: str) -> str:
         ) from None
 
 
+def _split(url: str):
+    """urlsplit, with ``.hostname`` and ``.port`` checked (both raise on garbage)."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname, parts.port  # noqa: B018 - evaluated for their ValueError
+    except ValueError:
+        return None
+    return parts
+
+
 def _check_override(url: str) -> str:
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    if parts.scheme not in ("https", "http") or not host or not parts.path.endswith("/federation"):
+    parts = _split(url.strip())
+    host = (parts and parts.hostname) or ""
+    if not parts or parts.scheme not in ("https", "http") or not host or not parts.path.endswith("/federation"):
         raise InputError(
             f"{FEDERATION_ENV} must be a full URL ending in /federation, "
             "e.g. https://signin.example.com/federation"
@@ -105,13 +115,13 @@ def _partition(region: str) -> str:
 
 def _check_destination(url: str, partition) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    parts = _split(url)
+    host = ((parts and parts.hostname) or "").lower()
     domain = partition.console_domain
     # "console.aws.amazon.com" alone is the bare domain; anything else must sit under it
     # and name a console host, so a link to some other page of aws.amazon.com is refused.
     on_console = host == f"console.{domain}" or host.endswith(f".console.{domain}")
-    if parts.scheme != "https" or not on_console or parts.username or parts.port:
+    if not parts or parts.scheme != "https" or not on_console or parts.username or parts.port:
         raise InputError(
             f"destination must be an https URL on the {partition.name} console "
             f"(https://…console.{domain}/…)"

@@ -219,6 +219,9 @@ def test_destination_on_the_console_is_kept(url):
     "https://console.amazonaws.cn/ec2/home",  # another partition
     "https://user@console.aws.amazon.com/",
     "javascript:alert(1)",
+    "https://console.aws.amazon.com:abc/",  # urlsplit accepts it, .port raises
+    "https://[::1/",
+    "https://console.aws.amazon.com\\@evil.example.com/",
     "",
 ])
 def test_destination_elsewhere_is_refused(url):
@@ -265,6 +268,8 @@ def test_logout_wrapper_uses_the_partition_sign_in_host(monkeypatch):
     "https://user:pw@signin.example.com/federation",
     "http://signin.example.com/federation",  # credentials in clear text to another host
     "ftp://127.0.0.1/federation",
+    "http://[::1/federation",
+    "https://signin.example.com:99999/federation",
 ])
 def test_federation_override_must_be_a_full_federation_url(monkeypatch, value):
     monkeypatch.setenv("SWITCHER_FEDERATION_URL", value)
@@ -324,6 +329,12 @@ REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1", "us-gov-west
            "us-gov-east-1", "cn-north-1", "cn-northwest-1"]
 services = st.from_regex(signin.SERVICE_RE, fullmatch=True)
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)
+# URL-ish text: hypothesis rarely builds "https://host:port" from plain text on its own
+url_texts = texts | st.builds(
+    "{}://{}{}/{}".format, st.sampled_from(["https", "http", "HTTPS", ""]),
+    st.sampled_from(["console.aws.amazon.com", "eu-west-1.console.aws.amazon.com",
+                     "console.amazonaws.cn", "[::1", "evil.example.com"]),
+    st.sampled_from(["", ":443", ":abc", ":99999", "@x", ".evil.example.com"]), texts)
 
 
 @given(region=st.sampled_from(REGIONS), service=st.none() | services)
@@ -344,7 +355,7 @@ def test_destination_is_always_on_the_partitions_console(region, service):
     assert signin.destination_url(region, destination=url) == url
 
 
-@given(region=st.sampled_from(REGIONS), url=texts)
+@given(region=st.sampled_from(REGIONS), url=url_texts)
 @settings(max_examples=300, deadline=None)
 def test_any_destination_text_is_accepted_on_the_console_or_refused_cleanly(region, url):
     try:
