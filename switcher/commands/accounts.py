@@ -98,8 +98,15 @@ def add(args) -> int:
 def _check_via(config: Config, alias: str, roles: list[str], via: str) -> None:
     """``via`` must name a target, and chaining must not loop back on itself."""
     for role in roles:
-        seen = {f"{alias}/{v.check_role_name(role)}"}
+        this = resolve(config, f"{alias}/{v.check_role_name(role)}")
+        seen = {this.name}
         hop = resolve(config, via)
+        if hop.partition != this.partition:
+            # credentials never cross partitions, so such a chain can only fail at AssumeRole
+            raise InputError(
+                f"--via {via} is in partition {hop.partition} but {this.name} is in "
+                f"{this.partition}; a role chain cannot cross partitions"
+            )
         while True:
             if hop.name in seen:
                 raise InputError(f"--via {via} makes a loop: {' -> '.join([*seen, hop.name])}")

@@ -65,6 +65,7 @@ BAD_INPUTS = [
     ("add", "other", "--account", "111111111111", "--role", "A"),  # id already listed as "keep"
     ("add", "keep", "--account", "222222222222", "--role", "A"),  # alias already another id
     ("add", "x2", "--account", "123456789019", "--role", "R", "--via", "keep/A", "--duration", "7200"),
+    ("add", "cn", "--account", "123456789018", "--role", "R", "--region", "cn-north-1", "--via", "keep/A"),
     ("remove", "nope"),
     ("remove", "keep/Nope"),
     ("frobnicate",),
