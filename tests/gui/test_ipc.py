@@ -1,0 +1,133 @@
+"""Single-instance channel: JSON lines with a protocol version over a 0700 local socket,
+one lock per user, stale-lock recovery, exit 3 with no tray."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from switcher.core.errors import NoTrayError
+from switcher.gui import ipc
+
+from .tray_env import QT_LOG_IGNORE
+
+pytestmark = QT_LOG_IGNORE
+
+
+@pytest.fixture
+def runtime(tmp_path, monkeypatch):
+    path = tmp_path / "runtime"
+    monkeypatch.setenv("SWITCHER_RUNTIME_DIR", str(path))
+    return path
+
+
+def in_thread(fn):
+    box = {}
+
+    def run():
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001
+            box["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, box
+
+
+@pytest.fixture
+def server(qtbot, runtime):
+    seen = []
+
+    def handler(message):
+        seen.append(message)
+        return {"ok": True, "echo": message["cmd"]}
+
+    srv = ipc.Server(handler)
+    assert srv.acquire()
+    srv.listen()
+    srv.seen = seen
+    yield srv
+    srv.close()
+
+
+def ask(qtbot, fn):
+    thread, box = in_thread(fn)
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=10_000)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def test_request_and_reply(qtbot, server, runtime):
+    reply = ask(qtbot, lambda: ipc.request("status"))
+    assert reply == {"v": ipc.PROTOCOL, "ok": True, "echo": "status"}
+    assert server.seen == [{"v": ipc.PROTOCOL, "cmd": "status"}]
+    assert stat.S_IMODE(runtime.stat().st_mode) == 0o700
+    mode = stat.S_IMODE(os.stat(ipc.socket_path()).st_mode)
+    assert mode & 0o077 == 0, oct(mode)
+
+
+def raw(line: bytes) -> dict:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(5)
+    sock.connect(str(ipc.socket_path()))
+    sock.sendall(line)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    sock.close()
+    return json.loads(data)
+
+
+def test_wrong_version_and_unknown_command_are_refused(qtbot, server):
+    reply = ask(qtbot, lambda: raw(b'{"v": 99, "cmd": "status"}\n'))
+    assert reply["ok"] is False and "protocol 99" in reply["error"]
+    reply = ask(qtbot, lambda: raw(b'{"v": 1, "cmd": "format-disk"}\n'))
+    assert reply["ok"] is False and "unknown command" in reply["error"]
+    reply = ask(qtbot, lambda: raw(b"not json\n"))
+    assert reply["ok"] is False
+    assert server.seen == []
+
+
+def test_one_instance_per_user(qtbot, server):
+    other = ipc.Server(lambda m: {"ok": True})
+    assert other.acquire() is False
+
+
+def test_no_tray_is_exit_3(runtime):
+    with pytest.raises(NoTrayError) as exc:
+        ipc.request("status")
+    assert exc.value.exit_code == 3
+
+
+def test_stale_socket_file_without_a_server_is_no_tray(runtime):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(ipc.socket_path()))  # left behind by a crash: nobody listens
+    sock.close()
+    with pytest.raises(NoTrayError):
+        ipc.request("show")
+
+
+def test_stale_lock_of_a_dead_process_is_recovered(qtbot, runtime):
+    # a lock written by a tray process that died: same format QLockFile writes
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    ipc.lock_path().write_text(f"{dead.pid}\npython3\n{socket.gethostname()}\n")
+    srv = ipc.Server(lambda m: {"ok": True})
+    try:
+        assert srv.acquire() is True
+        srv.listen()
+        assert ask(qtbot, lambda: ipc.request("ping"))["ok"] is True
+    finally:
+        srv.close()
