@@ -370,3 +370,12 @@ def test_switcher_env_starts_with_no_switcher_secrets(switcher_env, secret_servi
     assert run("get") == "None y\n"  # only switcher's own entries go
     subprocess.run([sys.executable, "-c", "import keyring; keyring.delete_password('other-app', 't')"],
                    env=switcher_env, check=True, timeout=30)
+
+
+def test_importing_the_sandbox_package_does_not_import_moto_or_boto3():
+    # the tray and the CLI import it on every start; moto is paid for only when started
+    code = ("import sys, switcher.core.sandbox, switcher.commands.sandbox\n"
+            "print(sorted(m for m in ('moto', 'boto3', 'botocore', 'flask') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=30)
+    assert out.stdout.strip() == "[]"

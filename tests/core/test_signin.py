@@ -377,3 +377,15 @@ def test_login_url_round_trips_through_the_query(destination, token, logout):
     query = signin.parse_login_url(url)
     assert query["Destination"] == destination and query["SigninToken"] == token
     assert query["Action"] == "login" and query["Issuer"] == "switcher"
+
+
+def test_signin_needs_no_aws_sdk():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom switcher.core import signin\n"
+            "signin.destination_url('us-gov-west-1', service='ec2')\n"
+            "print(sorted(m for m in ('boto3', 'botocore', 'requests') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=30)
+    assert out.stdout.strip() == "[]"
