@@ -276,11 +276,12 @@ def plan_esr(config: Config, text: str) -> ImportResult:
     merger = _Merger(config)
     merger.result.skipped += skipped
     for t, role, color, region in checked:
-        account_alias = t.account_alias if t.account_alias and not t.account_alias.isdigit() else None
+        account_alias = esr.sanitise_alias(t.account_alias or "")
         merger.add(
             t.name, account_id=t.account, role=role, region=region, color=color,
             source=t.source_profile if t.source_profile in local else None,
-            alias_candidates=[account_alias, esr.alias_from_section(t.name, t.role_name),
+            alias_candidates=[account_alias if not account_alias.isdigit() else None,
+                              esr.alias_from_section(t.name, t.role_name),
                               esr.sanitise_alias(t.name)],
         )
     return merger.finish()

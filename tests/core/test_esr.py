@@ -95,7 +95,7 @@ def test_aws_account_alias_names_the_account_and_arn_partition_sets_region():
     text = """
 [x]
 role_arn = arn:aws-cn:iam::123456789012:role/ops/Deploy
-aws_account_alias = china-prod
+aws_account_alias = China_Prod
 """
     (account,) = importer.plan_esr(Config(), text).config.accounts
     assert (account.alias, account.region, account.roles[0].name) == (
