@@ -30,20 +30,23 @@ def test_add_list_remove(env):
               "--role", "team/Deploy", "--color", "blue", "--region", "eu-west-1",
               "--source", "base").returncode == 0
     assert sw(env, "add", "gov", "--account", "210987654321", "--role", "Ops",
-              "--region", "us-gov-west-1", "--via", "prod/Admin", "--duration", "3600").returncode == 0
+              "--region", "us-gov-west-1").returncode == 0
+    assert sw(env, "add", "dev", "--account", "210987654322", "--role", "Ops",
+              "--via", "prod/Admin", "--duration", "3600").returncode == 0
     listed = json.loads(sw(env, "list", "--json").stdout)
     by_name = {t["target"]: t for t in listed}
-    assert set(by_name) == {"prod/Admin", "prod/team/Deploy", "gov/Ops"}
+    assert set(by_name) == {"prod/Admin", "prod/team/Deploy", "gov/Ops", "dev/Ops"}
     assert by_name["prod/Admin"]["color"] == "99BCE3"
     assert by_name["gov/Ops"]["partition"] == "aws-us-gov"
-    assert by_name["gov/Ops"]["via"] == "prod/Admin"
+    assert by_name["dev/Ops"]["via"] == "prod/Admin"
     text = sw(env, "list").stdout
     assert "prod/team/Deploy" in text and "via prod/Admin" in text
     # adding again merges roles instead of replacing them
     assert sw(env, "add", "prod", "--account", "123456789012", "--role", "Viewer").returncode == 0
-    assert len(json.loads(sw(env, "list", "--json").stdout)) == 4
+    assert len(json.loads(sw(env, "list", "--json").stdout)) == 5
     refused = sw(env, "remove", "prod/Admin")
-    assert refused.returncode == 2 and "gov/Ops is assumed via prod/Admin" in refused.stderr
+    assert refused.returncode == 2 and "dev/Ops is assumed via prod/Admin" in refused.stderr
+    assert sw(env, "remove", "dev").returncode == 0
     assert sw(env, "remove", "gov").returncode == 0
     assert sw(env, "remove", "prod/Admin").returncode == 0
     assert [t["target"] for t in json.loads(sw(env, "list", "--json").stdout)] == [
