@@ -7,7 +7,8 @@ time (only what the user changed in the window is applied to the file as it is t
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -55,7 +56,7 @@ def merge(base: Config, disk: Config, edited: list[tuple[str | None, Account]], 
             result = result.with_account(account)
     changed = {
         f.name: getattr(settings, f.name)
-        for f in fields(Settings)
+        for f in dataclass_fields(Settings)
         if getattr(settings, f.name) != getattr(base.settings, f.name)
     }
     if changed:

@@ -1,0 +1,210 @@
+"""Settings window: inline validation, saving, no data loss on a failed save, reload and
+merge on external change, import preview, export, start at login."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QTableWidgetItem
+
+from switcher.core import config as config_store
+from switcher.core.model import Account, Role
+from switcher.gui.controller import Controller
+from switcher.gui.settings import SettingsWindow
+
+from .tray_env import QT_LOG_IGNORE
+
+pytestmark = QT_LOG_IGNORE
+
+ESR = """\
+[profile acme-data]
+aws_account_id = 444444444444
+role_name = Analyst
+color = FAD791
+region = eu-west-2
+
+[profile acme-ops]
+aws_account_id = 555555555555
+role_name = Operator
+"""
+
+
+@pytest.fixture
+def controller(qtbot, core_env):
+    c = Controller(config_path=core_env)
+    yield c
+    c.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, controller):
+    w = SettingsWindow(controller)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def select(window, alias: str) -> None:
+    for row, draft in enumerate(window.accounts.drafts):
+        if draft.get("alias") == alias:
+            window.accounts.list.setCurrentRow(row)
+            return
+    raise AssertionError(alias)
+
+
+def test_inline_validation_as_you_type(qtbot, window):
+    select(window, "dev")
+    field = window.accounts.fields["alias"]
+    window.accounts.alias.clear()
+    qtbot.keyClicks(window.accounts.alias, "Bad_Alias")
+    assert field.label.isVisible() and "lowercase" in field.label.text()
+    assert window.accounts.alias.property("invalid") is True
+    window.accounts.alias.clear()
+    qtbot.keyClicks(window.accounts.alias, "good-alias")
+    assert not field.label.isVisible()
+    assert window.accounts.list.currentItem().text().startswith("good-alias")
+
+    id_field = window.accounts.fields["id"]
+    window.accounts.account_id.setText("12345")
+    assert "12 digits" in id_field.label.text()
+    window.accounts.color.setText("#zzzzzz")
+    assert "6 hex digits" in window.accounts.fields["color"].label.text()
+    window.accounts.browser.setCurrentText("netscape")
+    assert "unknown browser" in window.accounts.fields["browser"].label.text()
+
+
+def test_role_cells_are_validated(qtbot, window):
+    select(window, "dev")
+    roles = window.accounts.roles
+    roles.item(0, 1).setText("60")  # duration below 900
+    assert "between 900 and 43200" in roles.item(0, 1).toolTip()
+    assert window.accounts.roles_error.isVisible()
+    roles.item(0, 1).setText("3600")
+    assert roles.item(0, 1).toolTip() == ""
+    assert not window.accounts.roles_error.isVisible()
+    window.accounts.add_role()
+    roles.setItem(roles.rowCount() - 1, 0, QTableWidgetItem("Admin"))
+    assert "twice" in window.accounts.account_error.text()
+
+
+def test_save_writes_the_file_and_updates_targets(qtbot, window, controller, core_env):
+    select(window, "dev")
+    window.accounts.roles.item(0, 1).setText("3600")
+    window.accounts.color.setText("99bce3")
+    window.general.clear_delay.setValue(45)
+    assert window.save() is True
+    saved = config_store.load(core_env)
+    dev = saved.account("dev")
+    assert dev.color == "99BCE3" and dev.roles[0].duration == 3600
+    assert saved.settings.clipboard_clear_seconds == 45
+    assert controller.config == saved
+    assert "Saved" in window.banner.text()
+
+
+def test_a_failed_save_keeps_the_window_and_the_file(qtbot, window, core_env):
+    before = core_env.read_bytes()
+    select(window, "dev")
+    window.accounts.account_id.setText("123")
+    assert window.save() is False
+    assert window.isVisible()
+    assert "Not saved" in window.banner.text() and "12 digits" in window.banner.text()
+    assert core_env.read_bytes() == before
+    assert window.accounts.account_id.text() == "123"  # the edit is still there to fix
+
+
+def test_a_broken_file_on_disk_is_never_overwritten(qtbot, window, core_env):
+    select(window, "dev")
+    window.accounts.color.setText("F2B0A9")
+    core_env.write_text("version = 1\n[[accounts]\n")
+    broken = core_env.read_bytes()
+    assert window.save() is False
+    assert "line" in window.banner.text()
+    assert core_env.read_bytes() == broken
+    assert window.accounts.color.text() == "F2B0A9"
+
+
+def test_external_change_reloads_when_nothing_was_edited(qtbot, window, core_env):
+    config_store.update(
+        lambda c: c.with_account(Account("from-cli", "666666666666", roles=(Role("Ops"),))), core_env)
+    qtbot.waitUntil(lambda: any(d.get("alias") == "from-cli" for d in window.accounts.drafts), timeout=5000)
+    assert "reloaded" in window.banner.text()
+
+
+def test_external_change_with_unsaved_edits_is_merged_not_overwritten(qtbot, window, controller, core_env):
+    select(window, "prod")
+    window.accounts.color.setText("FBBF93")
+    config_store.update(
+        lambda c: c.with_account(Account("from-cli", "666666666666", roles=(Role("Ops"),))), core_env)
+    qtbot.waitUntil(lambda: "from-cli" in [a.alias for a in controller.config.accounts], timeout=5000)
+    assert "Your edits are kept" in window.banner.text()
+    assert window.accounts.color.text() == "FBBF93"
+    assert window.save() is True
+    saved = config_store.load(core_env)
+    assert [a.alias for a in saved.accounts] == ["dev", "prod", "from-cli"]
+    assert saved.account("prod").color == "FBBF93"
+
+
+def test_add_and_remove_accounts(qtbot, window, core_env):
+    window.accounts.add_account()
+    qtbot.keyClicks(window.accounts.alias, "brand-new")
+    qtbot.keyClicks(window.accounts.account_id, "777777777777")
+    window.accounts.add_role()
+    window.accounts.roles.item(0, 0).setText("Viewer")
+    select(window, "dev")
+    window.accounts.remove_account()
+    assert window.save() is True
+    saved = config_store.load(core_env)
+    assert [a.alias for a in saved.accounts] == ["prod", "brand-new"]
+    assert saved.account("brand-new").roles[0].name == "Viewer"
+
+
+def test_import_preview_saves_nothing_until_import(qtbot, window, controller, core_env):
+    page = window.transfer
+    page.kind.setCurrentIndex(0)  # ESR
+    page.text.setPlainText(ESR)
+    before = core_env.read_bytes()
+    result = page.preview()
+    lines = [page.preview_list.item(i).text() for i in range(page.preview_list.count())]
+    assert "+ account acme-data" in lines and "+ role acme-ops/Operator" in lines
+    assert page.import_button.isEnabled()
+    assert core_env.read_bytes() == before
+    page.text.setPlainText(ESR + "\n")  # any edit invalidates the preview
+    assert not page.import_button.isEnabled()
+    page.preview()
+    assert page.do_import() is not None
+    saved = config_store.load(core_env)
+    assert {"acme-data", "acme-ops"} <= {a.alias for a in saved.accounts}
+    assert result.changed
+    qtbot.waitUntil(lambda: "acme-data/Analyst" in [t.name for t in controller.targets()], timeout=5000)
+
+
+def test_import_errors_are_shown_inline(qtbot, window, core_env):
+    page = window.transfer
+    page.kind.setCurrentIndex(1)  # link
+    page.text.setPlainText("https://evil.example.com/switchrole?account=123456789012&roleName=X")
+    before = core_env.read_bytes()
+    assert page.preview() is None
+    assert page.message.text() and not page.import_button.isEnabled()
+    assert core_env.read_bytes() == before
+
+
+def test_export_shows_both_formats(qtbot, window):
+    assert "111111111111" in window.transfer.export("esr")
+    assert "role_arn = arn:aws:iam::111111111111:role/Admin" in window.transfer.export("aws-config")
+
+
+def test_start_at_login_writes_the_xdg_autostart_entry(qtbot, window, tmp_path):
+    entry = tmp_path / "xdg-config" / "autostart" / "switcher.desktop"
+    window.general.start_at_login.setChecked(True)
+    assert window.save() is True
+    assert entry.exists() and "Exec=" in entry.read_text() and " tray" in entry.read_text()
+    window.general.start_at_login.setChecked(False)
+    assert window.save() is True
+    assert not entry.exists()
+
+
+def test_general_settings_validate(qtbot, window, core_env):
+    before = core_env.read_bytes()
+    window.general.duration.setValue(100)  # below the STS minimum
+    assert window.save() is False and "between 900 and 43200" in window.banner.text()
+    assert core_env.read_bytes() == before
