@@ -202,7 +202,7 @@ def _refusal(status: int, body: bytes, host: str, kind: str) -> str:
             why += " (expired, or not allowed to sign in)"
         else:
             why += " (expired or revoked)"
-        return f"console sign-in failed at {host}: {why}; try again with --refresh"
+        return f"console sign-in failed at {host}: {why}"
     return f"console sign-in failed at {host}: HTTP {status}"
 
 
