@@ -53,6 +53,7 @@ def _where(section: Section) -> str:
 def parse_sections(text: str) -> list[Section]:
     sections: list[Section] = []
     current: Section | None = None
+    text = text.removeprefix("\ufeff")  # a BOM from a Windows editor is not text
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _COMMENT_RE.sub("", raw).strip()
         if not line:
@@ -150,6 +151,23 @@ def _clean(text: str) -> str:
     return _NOT_ALIAS_RE.sub("-", text.lower()).strip("-")
 
 
+def section_names(config: Config) -> dict[tuple[str, str], str]:
+    """:func:`section_name` for every target, made unique: ``a-b``/``c`` and ``a``/``b-c``
+    would both be ``a-b-c``, and a repeated section would hide the first one."""
+    names: dict[tuple[str, str], str] = {}
+    used: set[str] = set()
+    for account in config.accounts:
+        for role in account.roles:
+            name = section_name(account.alias, role.name)
+            candidate, number = name, 1
+            while candidate.lower() in used:
+                number += 1
+                candidate = f"{name}-{number}"
+            used.add(candidate.lower())
+            names[(account.alias, role.name)] = candidate
+    return names
+
+
 def sanitise_alias(text: str) -> str:
     """Lower-case letters, digits and single hyphens (our alias rule); may be too short."""
     return _clean(text)[:63].rstrip("-")
@@ -175,12 +193,13 @@ def render(config: Config) -> str:
         "; Paste it into the extension's configuration.",
     ]
     skipped = []
+    names = section_names(config)
     for account in config.accounts:
         for role in account.roles:
             if role.external_id:
                 skipped.append(f"{account.alias}/{role.name}")
                 continue
-            lines += ["", f"[{section_name(account.alias, role.name)}]",
+            lines += ["", f"[{names[(account.alias, role.name)]}]",
                       f"aws_account_id = {account.id}",
                       f"role_name = {role.name}"]
             if account.color:

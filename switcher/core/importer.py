@@ -348,25 +348,26 @@ def to_esr(config: Config) -> str:
     return esr.render(config)
 
 
-def _via_profile(config: Config, via: str) -> str:
+def _via_profile(config: Config, names: dict[tuple[str, str], str], via: str) -> str:
     alias, _, role_name = via.partition("/")
     account = config.account(alias)
     role = account.role(role_name) if account and role_name else None
     if role is None and account and not role_name and len(account.roles) == 1:
         role = account.roles[0]
-    return esr.section_name(account.alias, role.name) if role else via
+    return names[(account.alias, role.name)] if role else via  # else: an AWS CLI profile
 
 
 def to_aws_config(config: Config) -> str:
     lines = ["# AWS CLI role profiles, exported by Switcher."]
     keyring = set(config.keyring_sources)
+    names = esr.section_names(config)
     for account in config.accounts:
         partition = partition_name(account.region)
         for role in account.roles:
-            lines += ["", f"[profile {esr.section_name(account.alias, role.name)}]",
+            lines += ["", f"[profile {names[(account.alias, role.name)]}]",
                       f"role_arn = arn:{partition}:iam::{account.id}:role/{role.name}"]
             if role.via:
-                lines.append(f"source_profile = {_via_profile(config, role.via)}")
+                lines.append(f"source_profile = {_via_profile(config, names, role.via)}")
             elif account.source and account.source not in keyring:
                 lines.append(f"source_profile = {account.source}")
             elif account.source:

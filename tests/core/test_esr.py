@@ -233,3 +233,9 @@ def test_export_then_import_round_trip(config):
     assert _exportable(result.config) == expected
     assert result.skipped == []
     assert len(result.added_roles) == len(expected)
+
+
+def test_bom_and_windows_line_endings():
+    text = "\ufeff[a-Admin]\r\naws_account_id = 123456789012\r\nrole_name = Admin\r\n"
+    (target,) = esr.parse(text)
+    assert (target.name, target.account, target.role_name) == ("a-Admin", "123456789012", "Admin")

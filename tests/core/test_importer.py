@@ -365,3 +365,19 @@ def test_section_names_survive_botocore(tmp_path):
     path.write_text(importer.to_aws_config(config))
     assert set(read_aws_profiles(path)) == {esr.section_name("prod", r.name)
                                              for r in config.accounts[0].roles}
+
+
+def test_exports_keep_colliding_names_apart(tmp_path):
+    # "xya-b" + "c" and "xya" + "b-c" both make "xya-b-c": the second must not hide the first.
+    config = Config(accounts=(
+        Account("xya-b", "111111111111", roles=(Role("c"),)),
+        Account("xya", "222222222222", roles=(Role("b-c"), Role("Deploy", via="xya/b-c"))),
+    ))
+    path = tmp_path / "config"
+    path.write_text(importer.to_aws_config(config))
+    profiles = read_aws_profiles(path)
+    assert set(profiles) == {"xya-b-c", "xya-b-c-2", "xya-Deploy"}
+    assert profiles["xya-b-c-2"]["role_arn"].endswith(":222222222222:role/b-c")
+    assert profiles["xya-Deploy"]["source_profile"] == "xya-b-c-2"
+    result = importer.plan_esr(Config(), importer.to_esr(config))
+    assert len(result.added_roles) == 3 and result.skipped == []
