@@ -17,6 +17,7 @@ browser's argv (every browser launcher does this; there is no other channel) and
 
 from __future__ import annotations
 
+import colorsys
 import shlex
 import shutil
 import sys
@@ -52,16 +53,11 @@ _WINDOWS = {
     "firefox": r"Mozilla Firefox\firefox.exe",
 }
 
-# Container colours the Firefox add-ons accept, with a representative RGB for each.
-CONTAINER_COLORS = {
-    "blue": (0x37, 0xAD, 0xFF),
-    "turquoise": (0x00, 0xC7, 0x9A),
-    "green": (0x51, 0xCD, 0x00),
-    "yellow": (0xFF, 0xCB, 0x00),
-    "orange": (0xFF, 0x9F, 0x00),
-    "red": (0xFF, 0x61, 0x3D),
-    "pink": (0xFF, 0x4B, 0xDA),
-    "purple": (0xAF, 0x51, 0xF5),
+# Container colours the Firefox add-ons accept, by hue. Matching by hue (not RGB distance)
+# keeps the console's pastel presets on the colour a person would name them.
+CONTAINER_HUES = {
+    "red": 0, "orange": 25, "yellow": 45, "green": 100, "turquoise": 170,
+    "blue": 210, "purple": 270, "pink": 320,
 }
 
 
@@ -132,11 +128,17 @@ def check(text: str | None) -> str | None:
 def nearest_container_color(hex_color: str | None) -> str:
     if not hex_color:
         return "blue"
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (0, 2, 4))
-    return min(
-        CONTAINER_COLORS,
-        key=lambda name: sum((a - c) ** 2 for a, c in zip((r, g, b), CONTAINER_COLORS[name], strict=False)),
-    )
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, _lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.08:
+        return "toolbar"  # grey: the add-ons' neutral colour
+    degrees = hue * 360
+
+    def distance(name: str) -> float:
+        d = abs(degrees - CONTAINER_HUES[name]) % 360
+        return min(d, 360 - d)
+
+    return min(CONTAINER_HUES, key=distance)
 
 
 def container_url(url: str, *, name: str, color: str | None, scheme: str = "ext+container") -> str:
