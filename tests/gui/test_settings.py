@@ -208,3 +208,17 @@ def test_general_settings_validate(qtbot, window, core_env):
     window.general.duration.setValue(100)  # below the STS minimum
     assert window.save() is False and "between 900 and 43200" in window.banner.text()
     assert core_env.read_bytes() == before
+
+
+def test_hotkeys_are_edited_with_the_capture_widget(qtbot, window, core_env):
+    from switcher.gui.settings.general import set_hotkey_text
+
+    select(window, "dev")
+    cell = window.accounts.roles.cellWidget(0, 5)
+    assert cell is not None, "per-role hotkey column uses the capture widget"
+    cell.setCombo("alt+ctrl+1")
+    set_hotkey_text(window.general.hotkey, "shift+ctrl+space")
+    assert window.save() is True, window.banner.text()
+    saved = config_store.load(core_env)
+    assert saved.account("dev").roles[0].hotkey == "Ctrl+Alt+1"
+    assert saved.settings.palette_hotkey == "Ctrl+Shift+Space"

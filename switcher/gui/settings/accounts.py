@@ -276,8 +276,22 @@ class AccountsPage(QWidget):
         self.roles.insertRow(r)
         for c, key in enumerate(ROLE_COLUMNS):
             value = role.get(key)
-            self.roles.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+            item = QTableWidgetItem("" if value is None else str(value))
+            self.roles.setItem(r, c, item)
             self._check_cell(r, c)
+            if key == "hotkey":
+                self._hotkey_cell(item)
+
+    def _hotkey_cell(self, item: QTableWidgetItem) -> None:
+        """The palette's key capture widget over the cell; the item keeps the value."""
+        try:
+            from ..key_capture import KeyCaptureEdit
+        except ImportError:
+            return  # plain text editing, validated like any other cell
+        edit = KeyCaptureEdit(item.text())
+        edit.setFrame(False)
+        edit.comboChanged.connect(lambda combo, item=item: item.setText(combo))
+        self.roles.setCellWidget(item.row(), item.column(), edit)
 
     def _field_edited(self, key: str) -> None:
         if self._loading or self._current < 0:
