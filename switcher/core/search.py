@@ -83,6 +83,7 @@ class SearchIndex:
         self._roles = list(roles)
         self._boost = [0.0] * len(self.targets)
         self._recents: list[int] = []
+        self.last_total = 0  # matches of the last search before ``limit`` cut them
         self.set_usage(usage_scores or {}, recents)
 
     def __len__(self) -> int:
@@ -96,6 +97,7 @@ class SearchIndex:
     def search(self, query: str, limit: int | None = None) -> list[int]:
         terms = [t for t in _TERM_SPLIT.split(query.strip().lower()) if t]
         if not terms:
+            self.last_total = len(self.targets)
             return self._default_order(limit)
         combined: dict[int, float] | None = None
         for term in terms:
@@ -105,11 +107,13 @@ class SearchIndex:
             else:  # every term must match something (AND), the score is the mean
                 combined = {t: s + scores[t] for t, s in combined.items() if t in scores}
             if not combined:
+                self.last_total = 0
                 return []
         assert combined is not None
         boost = self._boost
         n = len(terms)
         final = {t: s / n + boost[t] for t, s in combined.items()}
+        self.last_total = len(final)
         # stable sort keeps config order among equal scores
         ranked = sorted(final.items(), key=itemgetter(1), reverse=True)
         if limit is not None:
@@ -123,6 +127,35 @@ class SearchIndex:
         out = recents + list(rest) if seen else list(range(len(self.targets)))
         return out if limit is None else out[:limit]
 
+    @staticmethod
+    def _match_field(term: str, values: list[str], out: dict[int, float], weight: float) -> None:
+        """Literal matches (prefix, word start, substring) and, from 3 letters, typos.
+
+        WRatio alone is not enough: it scales partial matches down by 0.6 when the text is
+        8x longer than the query, so "pa" would miss "payments-security-1004"."""
+        if len(term) >= 3:
+            for _, score, i in process.extract(
+                term, values, scorer=fuzz.WRatio, processor=None,
+                score_cutoff=FUZZY_CUTOFF, limit=None,
+            ):
+                out[i] = score * weight
+        single = len(term) == 1  # one letter is inside everything; only word starts count
+        for i, value in enumerate(values):
+            if term not in value:
+                continue
+            bonus = _prefix_bonus(term, value)
+            if bonus == PREFIX_BONUS:
+                score = 100.0 + bonus
+            elif bonus:
+                score = 95.0 + bonus
+            elif single:
+                continue
+            else:
+                score = 90.0
+            score *= weight
+            if out.get(i, 0.0) < score:
+                out[i] = score
+
     def _term_scores(self, term: str) -> dict[int, float]:
         acct: dict[int, float] = {}
         role: dict[int, float] = {}
@@ -134,31 +167,13 @@ class SearchIndex:
             for a, alias in enumerate(self._aliases):
                 if term in alias and a not in acct:
                     acct[a] = 90.0
-        elif len(term) == 1:
-            # one letter fuzzes into everything; only word starts are meaningful
-            for a, alias in enumerate(self._aliases):
-                bonus = _prefix_bonus(term, alias)
-                if bonus:
-                    acct[a] = 80.0 + bonus
-            for r, name in enumerate(self._roles):
-                bonus = _prefix_bonus(term, name)
-                if bonus:
-                    role[r] = (80.0 + bonus) * ROLE_WEIGHT
         else:
-            aliases = self._aliases
-            for _, score, a in process.extract(
-                term, aliases, scorer=fuzz.WRatio, processor=None,
-                score_cutoff=FUZZY_CUTOFF, limit=None,
-            ):
-                acct[a] = score + _prefix_bonus(term, aliases[a])
-            for _, score, r in process.extract(
-                term, self._roles, scorer=fuzz.WRatio, processor=None,
-                score_cutoff=FUZZY_CUTOFF, limit=None,
-            ):
-                role[r] = (score + _prefix_bonus(term, self._roles[r])) * ROLE_WEIGHT
+            self._match_field(term, self._aliases, acct, 1.0)
+            self._match_field(term, self._roles, role, ROLE_WEIGHT)
             for g, region in enumerate(self._regions):
-                # regions are typed from the front ("eu-w"); fuzzing them matches every "-1"
-                if region.startswith(term):
+                # regions are typed from the front ("eu-w"); fuzzing them matches every "-1",
+                # and one letter would pull in every "ap-"/"eu-" account
+                if len(term) > 1 and region.startswith(term):
                     score = (90.0 + PREFIX_BONUS) * REGION_WEIGHT
                     for a in self._region_accounts[g]:
                         if acct.get(a, 0.0) < score:

@@ -122,3 +122,11 @@ def test_any_query_gives_distinct_valid_indices(query):
     got = index.search(query)
     assert len(got) == len(set(got))
     assert all(0 <= i < len(TARGETS) for i in got)
+
+
+def test_short_prefix_of_a_long_alias_matches():
+    # WRatio alone scores "pa" against a 22-letter alias at 60 (its long-text penalty)
+    long = target("payments-security-1004", "Admin", "121212121212")
+    assert [t.name for t in rank("pa", [*TARGETS, long])][0] == "payments-security-1004/Admin"
+    assert [t.name for t in rank("sec", [*TARGETS, long])][:2] == [
+        "security-audit/Auditor", "payments-security-1004/Admin"]

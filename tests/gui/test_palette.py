@@ -233,3 +233,24 @@ def test_ten_thousand_targets_filter_and_scroll(qtbot, tmp_path):
     assert window.list.currentIndex().row() > 100
     # generous: CI machines are slow and shared; bench/bench_palette.py measures properly
     assert per_key < 0.25
+
+
+def test_hiding_prepares_the_next_show(qtbot, palette, controller):
+    type_query(qtbot, palette, "stag")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    controller.switch_succeeded.emit("staging/Admin", "console", "opened")
+    assert not palette.isVisible()
+    # while hidden: query emptied and the fresh recent ranked first, before any hotkey
+    qtbot.waitUntil(lambda: palette.search.text() == "", timeout=2000)
+    assert palette.visible_names()[0] == "staging/Admin"
+
+
+def test_typed_query_lists_the_best_500_and_counts_all(qtbot, tmp_path):
+    controller = FakeController(many_targets(), tmp_path / "state.json")
+    window = PaletteWindow(controller)
+    qtbot.addWidget(window)
+    window.show_palette()
+    window.search.setText("s")
+    assert window.model.rowCount() == 500
+    assert window.model.total_matches > 500
+    assert window.count_label.text() == f"{window.model.total_matches:,} of 10,000"

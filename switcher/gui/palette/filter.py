@@ -13,6 +13,9 @@ from ...core.search import SearchIndex
 from .model import TargetModel
 
 Index = QModelIndex | QPersistentModelIndex
+# Nobody scrolls past a few hundred matches; the view's relayout after a reset costs about
+# 1 us per row, so a typed query shows the best 500 (the empty query still lists all).
+MATCH_LIMIT = 500
 
 
 class RankedModel(QAbstractListModel):
@@ -31,19 +34,24 @@ class RankedModel(QAbstractListModel):
     def query(self) -> str:
         return self._query
 
-    def set_usage(self, scores: Mapping[str, float], recents: Iterable[str]) -> None:
+    def set_usage(self, scores: Mapping[str, float], recents: Iterable[str],
+                  query: str | None = None) -> None:
         self._usage = (dict(scores), list(recents))
         self._index.set_usage(*self._usage)
-        self.set_query(self._query, force=True)
+        self.set_query(self._query if query is None else query, force=True)
 
     def set_query(self, query: str, *, force: bool = False) -> None:
         if query == self._query and not force:
             return
         self._query = query
-        rows = self._index.search(query)
+        rows = self._index.search(query, MATCH_LIMIT if query.strip() else None)
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
+
+    @property
+    def total_matches(self) -> int:
+        return self._index.last_total
 
     def source_row(self, row: int) -> int:
         return self._rows[row]
