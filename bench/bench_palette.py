@@ -72,8 +72,8 @@ def bench_filter() -> dict:
     # the full keystroke in the palette widget: ranking + model reset + view relayout
     from PySide6.QtWidgets import QApplication
 
-    from tests.gui.palette_fakes import FakeController
     from switcher.gui.palette import PaletteWindow
+    from tests.gui.palette_fakes import FakeController
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
@@ -246,7 +246,6 @@ def _measure(desk: Desktop, trace: Path, rounds: int, hide_keys, window_name: st
                 break
             time.sleep(0.0005)
         else:
-            import json
             switcher = Path(sys.executable).with_name("switcher")
             status = subprocess.run([str(switcher), "status"], env=_ENV, capture_output=True, text=True)
             raise RuntimeError(f"the window was not painted within 5 s ({status.stdout.strip()[:600]})")

@@ -64,7 +64,7 @@ _KEY_ALIASES = {
 _KEY_ALIASES.update({name.lower(): name for name in _NAMED_KEYS})
 
 # macOS ANSI virtual key codes (Events.h kVK_ANSI_*): not alphabetical, so a table
-_MAC_LETTERS = dict(zip("ASDFHGZXCVBQWERYT", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17]))
+_MAC_LETTERS = dict(zip("ASDFHGZXCVBQWERYT", [*range(10), *range(11, 18)], strict=True))
 _MAC_LETTERS.update({"O": 0x1F, "U": 0x20, "I": 0x22, "P": 0x23, "L": 0x25, "J": 0x26,
                      "K": 0x28, "N": 0x2D, "M": 0x2E})
 _MAC_DIGITS = {"1": 0x12, "2": 0x13, "3": 0x14, "4": 0x15, "6": 0x16, "5": 0x17, "9": 0x19,

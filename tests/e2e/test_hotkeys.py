@@ -13,7 +13,6 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from switcher.core import config as config_store
 from switcher.core.model import Role
 from switcher.core.signin import parse_login_url
 from tests.fixtures.aws import BASE_PROFILE, SWITCHER, run_switcher
-from tests.fixtures.desktop import window_ids, wait_for_window, xdotool
+from tests.fixtures.desktop import wait_for_window, window_ids, xdotool
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
 
