@@ -8,8 +8,8 @@ target never hands back credentials of what it used to be. Sessions are used unt
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 
 from . import keystore
 from .credentials import Credentials
@@ -24,7 +24,10 @@ def cache_key(target) -> str:
         target.kind, target.account_id, target.role_name, target.region, target.source,
         target.via, target.external_id, target.mfa_serial,
     ]
-    digest = hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+    # not a security boundary, only "did the target change": two cheap checksums (hashlib
+    # would load OpenSSL on the cached path)
+    data = json.dumps(identity).encode()
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
     return f"{target.name}#{digest}"
 
 

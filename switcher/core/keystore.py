@@ -8,17 +8,18 @@ keyring, keys cannot be stored and sessions are simply not cached.
 from __future__ import annotations
 
 import json
-import logging
+import threading
 
+from . import secretservice
 from .errors import InputError
 
 KEYS_SERVICE = "switcher:keys"
 SESSIONS_SERVICE = "switcher:sessions"
 
-log = logging.getLogger("switcher")
-
 _backend_cache: list = []  # [backend or None], resolved once per process
 _warned = False
+_fast: dict = {}  # "conn": an open secretservice.Connection, "off": the fast path failed
+_fast_lock = threading.Lock()  # one D-Bus connection, shared by GUI worker threads
 
 
 class KeyringUnavailable(Exception):
@@ -55,6 +56,26 @@ def reset() -> None:
     global _warned
     _backend_cache.clear()
     _warned = False
+    with _fast_lock:
+        if "conn" in _fast:
+            _fast.pop("conn").close()
+        _fast.clear()
+
+
+def _via_fast_path(operation: str, *args):
+    """Run ``Connection.<operation>(*args)`` over the lean Secret Service path, or raise
+    Unsupported so the caller uses keyring."""
+    with _fast_lock:
+        if "off" in _fast or not secretservice.usable():
+            raise secretservice.Unsupported("off")
+        conn = _fast.get("conn")
+        if conn is None:
+            try:
+                conn = _fast["conn"] = secretservice.Connection()
+            except secretservice.Unsupported:
+                _fast["off"] = True  # no service on this bus: do not retry on every call
+                raise
+        return getattr(conn, operation)(*args)
 
 
 def backend_name() -> str:
@@ -73,6 +94,10 @@ def _require():
 
 def get(service: str, name: str) -> str | None:
     try:
+        return _via_fast_path("get", service, name)
+    except secretservice.Unsupported:
+        pass
+    try:
         return _require().get_password(service, name)
     except KeyringUnavailable:
         raise
@@ -81,6 +106,10 @@ def get(service: str, name: str) -> str | None:
 
 
 def put(service: str, name: str, value: str) -> None:
+    try:
+        return _via_fast_path("put", service, name, value)
+    except secretservice.Unsupported:
+        pass
     try:
         _require().set_password(service, name, value)
     except KeyringUnavailable:
@@ -91,6 +120,10 @@ def put(service: str, name: str, value: str) -> None:
 
 def delete(service: str, name: str) -> bool:
     """Remove an entry; False when it was not there."""
+    try:
+        return _via_fast_path("delete", service, name)
+    except secretservice.Unsupported:
+        pass
     from keyring.errors import PasswordDeleteError
 
     try:
@@ -114,7 +147,9 @@ def warn_no_cache(reason: str) -> None:
     global _warned
     if not _warned:
         _warned = True
-        log.warning("switcher: warning: %s; credentials are not cached", reason)
+        import logging
+
+        logging.getLogger("switcher").warning("switcher: warning: %s; credentials are not cached", reason)
 
 
 # -- long-term keys of keyring sources ------------------------------------------------

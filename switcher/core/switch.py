@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import getpass
 
-from . import cache, mfa
+from . import cache
 from . import validate as v
 from .credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
 from .errors import InputError
-
-MfaPrompt = mfa.MfaPrompt
 
 
 def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=None,
@@ -110,6 +108,8 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
     serial = target.mfa_serial
     code = None
     if serial:
+        from . import mfa
+
         code = mfa.mfa_code(
             target, serial, code=state.pop("mfa_code", None),  # a code is good for one call
             process=target.mfa_process or config.settings.mfa_process, prompt=mfa_prompt,

@@ -87,3 +87,81 @@ def test_warning_is_given_once(no_keyring, caplog):
         keystore.warn_no_cache("no OS keyring")
     assert len(caplog.records) == 1
     assert "not cached" in caplog.records[0].getMessage()
+
+
+# -- the lean Secret Service path must be interchangeable with keyring's backend ---------
+
+
+@pytest.fixture
+def bus(secret_service, monkeypatch, tmp_path):
+    """A real gnome-keyring on a private bus, with keyring not yet set up in-process."""
+    import keyring.core
+
+    for name, value in secret_service.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    keystore.reset()
+    yield
+    keystore.reset()
+
+
+def _keyring_backend():
+    from keyring.backends import SecretService
+
+    return SecretService.Keyring()
+
+
+def test_fast_path_reads_what_keyring_wrote_and_back(bus):
+    from switcher.core import secretservice
+
+    assert secretservice.usable()
+    backend = _keyring_backend()
+    backend.set_password("switcher:test", "alice", "from keyring ✓")
+    with secretservice.Connection() as conn:
+        assert conn.get("switcher:test", "alice") == "from keyring ✓"
+        assert conn.get("switcher:test", "nobody") is None
+        conn.put("switcher:test", "bob", "from jeepney")
+        conn.put("switcher:test", "bob", "replaced")  # replace, not a second item
+    assert backend.get_password("switcher:test", "bob") == "replaced"
+    with secretservice.Connection() as conn:
+        assert conn.delete("switcher:test", "bob") is True
+        assert conn.delete("switcher:test", "bob") is False
+        assert conn.delete("switcher:test", "alice") is True
+    assert backend.get_password("switcher:test", "bob") is None
+
+
+def test_keystore_uses_the_fast_path_without_importing_keyring(bus):
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys
+        from switcher.core import keystore
+        keystore.put("switcher:test", "carol", "secret")
+        assert keystore.get("switcher:test", "carol") == "secret"
+        assert keystore.delete("switcher:test", "carol")
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("keyring", "secretstorage")))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_fast_path_steps_aside(bus, monkeypatch, tmp_path):
+    from switcher.core import secretservice
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.kwallet.DBusKeyring")
+    assert not secretservice.usable()
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    rc = tmp_path / "xdg-config" / "python_keyring" / "keyringrc.cfg"
+    rc.parent.mkdir(parents=True)
+    rc.write_text("[backend]\ndefault-keyring=keyring.backends.null.Keyring\n")
+    assert not secretservice.usable()
+    rc.unlink()
+    assert secretservice.usable()
+    with installed_keyring(MemoryKeyring()) as memory:
+        assert not secretservice.usable()
+        keystore.put("switcher:test", "dave", "in memory")
+        assert memory.get_password("switcher:test", "dave") == "in memory"

@@ -35,10 +35,10 @@ def aws(monkeypatch):
 def sent(monkeypatch):
     """The AssumeRole parameters and endpoint each call really sent."""
     calls = []
-    real = sts.new_session
+    real = sts.sts_session
 
-    def recording_session(profile=None):
-        session = real(profile)
+    def recording_session():
+        session = real()
 
         def record(params, model, **kwargs):
             calls.append(dict(params["body"]) | {"url": params["url"]})
@@ -46,7 +46,7 @@ def sent(monkeypatch):
         session.register("before-call.sts.AssumeRole", record)
         return session
 
-    monkeypatch.setattr(sts, "new_session", recording_session)
+    monkeypatch.setattr(sts, "sts_session", recording_session)
     return calls
 
 
@@ -72,6 +72,28 @@ def test_optional_parameters_are_omitted(aws, sent):
     assert not {"DurationSeconds", "ExternalId", "SerialNumber", "TokenCode"} & set(call)
     assert call["RoleArn"].startswith("arn:aws-cn:iam::210987654321:role/Ops")
     assert "amazonaws.com.cn" in call["url"]
+
+
+@pytest.mark.parametrize("region,host", [
+    ("us-east-1", "https://sts.us-east-1.amazonaws.com/"),
+    ("us-gov-west-1", "https://sts.us-gov-west-1.amazonaws.com/"),
+    ("cn-northwest-1", "https://sts.cn-northwest-1.amazonaws.com.cn/"),
+    ("eu-central-2", "https://sts.eu-central-2.amazonaws.com/"),
+])
+def test_endpoints_follow_botocore_rules(aws, sent, region, host):
+    account = Account("acct", "123456789012", region=region, roles=(Role("R"),))
+    sts.assume_role(SOURCE, resolve(Config(accounts=(account,)), "acct"), kind=ASSUMED,
+                    session_name="al")
+    assert sent[0]["url"] == host
+
+
+def test_endpoint_url_from_the_aws_config_file(aws, sent, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.write_text("[default]\nendpoint_url = http://127.0.0.1:1/\n"
+                      "[profile other]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    with pytest.raises(AwsError, match="cannot reach AWS STS at http://127.0.0.1:1"):
+        sts.assume_role(SOURCE, resolve(CONFIG, "dev"), kind=ASSUMED, session_name="al")
 
 
 def test_endpoint_unreachable_is_one_line(monkeypatch):
