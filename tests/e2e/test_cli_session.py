@@ -298,3 +298,18 @@ def test_missing_source_profile_is_exit_2(env):
     Path(env["AWS_SHARED_CREDENTIALS_FILE"]).write_text("")
     done = run_switcher(env, "creds", "lost")
     assert done.returncode == 2 and "'base'" in done.stderr
+
+
+def test_without_a_keyring_creds_work_uncached_with_one_warning(env, aws_stack):
+    no_keyring = {**env, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    for _ in range(2):
+        done = run_switcher(no_keyring, "creds", "dev/Deep", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["Version"] == 1
+        warnings = done.stderr.splitlines()
+        assert len(warnings) == 1 and warnings[0].startswith("switcher: warning: ")
+        assert "not cached" in warnings[0]
+    assert len(assume_calls(aws_stack)) == 4  # two hops, twice: nothing was cached
+    refused = run_switcher(no_keyring, "keys", "add", "ci",
+                           input="AKIAEXAMPLEEXAMPLE00\nsecretsecretsecret\n")
+    assert refused.returncode == 2 and "no OS keyring" in refused.stderr
