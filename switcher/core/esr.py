@@ -52,6 +52,7 @@ def _where(section: Section) -> str:
 
 def parse_sections(text: str) -> list[Section]:
     sections: list[Section] = []
+    seen: set[str] = set()
     current: Section | None = None
     text = text.removeprefix("\ufeff")  # a BOM from a Windows editor is not text
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -63,8 +64,9 @@ def parse_sections(text: str) -> list[Section]:
             name = _PROFILE_PREFIX_RE.sub("", header[1].strip()).strip()
             if not name:
                 raise InputError(f"ESR line {number}: a section has no name")
-            if any(s.name == name for s in sections):
+            if name in seen:
                 raise InputError(f"ESR line {number}: section [{name}] appears twice")
+            seen.add(name)
             current = Section(name, number, {})
             sections.append(current)
             continue

@@ -9,7 +9,7 @@ invalid entry, so an import is all-or-nothing. :func:`apply` saves a plan atomic
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from .links import parse_link
 from .model import DEFAULT_REGION, Account, Config, Role
 from .partitions import PARTITIONS, partition_name
 from .targets import read_aws_profiles
+
+SUMMARY_SKIPPED = 10  # reasons listed in the one-line report; the rest are counted
 
 
 @dataclass
@@ -41,75 +43,80 @@ class ImportResult:
         line = (f"added {n(len(self.added_accounts), 'account')}, {n(len(self.added_roles), 'role')}; "
                 f"skipped {len(self.skipped)}")
         if self.skipped:
-            line += " (" + "; ".join(f"{name}: {why}" for name, why in self.skipped) + ")"
+            shown = [f"{name}: {why}" for name, why in self.skipped[:SUMMARY_SKIPPED]]
+            more = len(self.skipped) - len(shown)
+            line += " (" + "; ".join(shown) + (f"; and {more} more" if more else "") + ")"
         return line
 
 
 _ROLE_KEYS = ("name", "duration", "external_id", "mfa_serial", "via")
 
 
+def _options(role: dict[str, Any]) -> tuple:
+    return tuple(role.get(key) for key in _ROLE_KEYS)
+
+
+@dataclass
+class _Slot:
+    """One account being imported into: an existing one, or new ``fields``."""
+
+    fields: dict[str, Any]  # alias, id, region, color, source
+    account: Account | None = None  # None for a new account
+    added: list[dict[str, Any]] = field(default_factory=list)
+    present: dict[str, tuple] = field(default_factory=dict)  # role name -> _options()
+
+
 class _Merger:
-    """Adds roles to existing or new accounts without touching what is already there."""
+    """Adds roles to existing or new accounts without touching what is already there.
+    Indexed by account id and alias: imports of thousands of profiles stay fast."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.accounts: list[dict[str, Any]] = [
-            {"account": a, "roles": [], "new": False} for a in config.accounts
-        ]
+        self.slots: list[_Slot] = []
+        self.by_id: dict[str, list[_Slot]] = {}
+        self.aliases: set[str] = set()
+        for account in config.accounts:
+            slot = _Slot({k: getattr(account, k) for k in ("alias", "id", "region", "color",
+                                                           "source")}, account)
+            for r in account.roles:
+                # Effective values: an account-wide MFA device applies to each role.
+                slot.present[r.name] = _options({**r.to_dict(),
+                                                 "mfa_serial": r.mfa_serial or account.mfa_serial})
+            self._index(slot)
         self.result = ImportResult(config)
 
-    def _taken(self, alias: str) -> bool:
-        return any(self._alias(slot) == alias for slot in self.accounts)
-
-    @staticmethod
-    def _alias(slot: dict[str, Any]) -> str:
-        return slot["account"].alias if not slot["new"] else slot["fields"]["alias"]
-
-    def _field(self, slot: dict[str, Any], key: str) -> Any:
-        return getattr(slot["account"], key) if not slot["new"] else slot["fields"].get(key)
-
-    def _roles(self, slot: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """Role name -> the options an import can set, as effective values."""
-        out = {}
-        if not slot["new"]:
-            account = slot["account"]
-            for r in account.roles:
-                out[r.name] = {"name": r.name, "duration": r.duration,
-                               "external_id": r.external_id, "via": r.via,
-                               "mfa_serial": r.mfa_serial or account.mfa_serial}
-        for r in slot["roles"]:
-            out[r["name"]] = {key: r.get(key) for key in _ROLE_KEYS}
-        return out
+    def _index(self, slot: _Slot) -> None:
+        self.slots.append(slot)
+        self.by_id.setdefault(slot.fields["id"], []).append(slot)
+        self.aliases.add(slot.fields["alias"])
 
     def find(self, account_id: str, role: dict[str, Any], *, source: str | None,
-             region: str, strict: bool) -> tuple[dict[str, Any] | None, bool]:
+             region: str, strict: bool) -> tuple[_Slot | None, bool]:
         """The account to put the role in, and whether it is already there."""
-        for slot in self.accounts:
-            if self._field(slot, "id") != account_id:
-                continue
-            present = self._roles(slot).get(role["name"])
+        for slot in self.by_id.get(account_id, []):
+            present = slot.present.get(role["name"])
             if not strict:
                 return slot, present is not None
             # A ~/.aws/config profile carries its own source, region and options, and an
             # account holds a role name once: only an exact match may share an account.
-            if self._field(slot, "source") != source or self._field(slot, "region") != region:
+            if slot.fields["source"] != source or slot.fields["region"] != region:
                 continue
             if present is None:
                 return slot, False
-            if present == {key: role.get(key) for key in _ROLE_KEYS}:
+            if present == _options(role):
                 return slot, True
         return None, False
 
     def new_alias(self, candidates: list[str | None], account_id: str) -> str:
         valid = [c for c in candidates if c and v.ALIAS_RE.match(c)] + [account_id]
         for alias in valid:
-            if not self._taken(alias):
+            if alias not in self.aliases:
                 return alias
         base = valid[0]
         for number in range(2, 10_000):
             suffix = f"-{number}"
             alias = base[: 63 - len(suffix)].rstrip("-") + suffix
-            if not self._taken(alias):
+            if alias not in self.aliases:
                 return alias
         raise InputError(f"no free alias for account {account_id}")  # pragma: no cover
 
@@ -119,33 +126,33 @@ class _Merger:
         """Add one role; returns the target name it has (or already had)."""
         slot, present = self.find(account_id, role, source=source, region=region, strict=strict)
         if slot is None:
-            fields = {"alias": self.new_alias(alias_candidates, account_id), "id": account_id,
-                      "region": region, "color": color, "source": source}
-            slot = {"fields": fields, "roles": [], "new": True}
-            self.accounts.append(slot)
-        target = f"{self._alias(slot)}/{role['name']}"
+            slot = _Slot({"alias": self.new_alias(alias_candidates, account_id), "id": account_id,
+                          "region": region, "color": color, "source": source})
+            self._index(slot)
+        target = f"{slot.fields['alias']}/{role['name']}"
         if present:
             self.result.skipped.append((entry, f"already present as {target}"))
             return target
-        slot["roles"].append(role)
+        slot.added.append(role)
+        slot.present[role["name"]] = _options(role)
         return target
 
     def finish(self) -> ImportResult:
-        config = self.config
-        for slot in self.accounts:
-            if not slot["roles"]:
-                continue
-            roles = tuple(Role(**r) for r in slot["roles"])
-            if slot["new"]:
-                fields = {k: val for k, val in slot["fields"].items() if val is not None}
+        accounts = []
+        for slot in self.slots:
+            roles = tuple(Role(**r) for r in slot.added)
+            if slot.account is None:
+                if not roles:
+                    continue
+                fields = {k: val for k, val in slot.fields.items() if val is not None}
                 account = Account(**fields, roles=roles)
                 self.result.added_accounts.append(account.alias)
             else:
-                account = slot["account"]
-                account = account.with_roles(account.roles + roles)
+                account = slot.account.with_roles(slot.account.roles + roles) if roles else slot.account
             self.result.added_roles += [f"{account.alias}/{r.name}" for r in roles]
-            config = config.with_account(account)
-        self.result.config = config
+            accounts.append(account)
+        # One Config at the end: building one per account re-validates every alias each time.
+        self.result.config = replace(self.config, accounts=tuple(accounts))
         return self.result
 
 

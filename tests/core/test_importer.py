@@ -381,3 +381,13 @@ def test_exports_keep_colliding_names_apart(tmp_path):
     assert profiles["xya-Deploy"]["source_profile"] == "xya-b-c-2"
     result = importer.plan_esr(Config(), importer.to_esr(config))
     assert len(result.added_roles) == 3 and result.skipped == []
+
+
+def test_large_import_report_stays_one_short_line():
+    profiles = {f"acct{i}-{r}": {"role_arn": f"arn:aws:iam::{i:012d}:role/{r}",
+                                 "source_profile": "base"}
+                for i in range(2000) for r in ("Admin", "ReadOnly", "Dev", "Ops", "Audit")}
+    result = importer.plan_aws_config(Config(), profiles)
+    again = importer.plan_esr(result.config, importer.to_esr(result.config))
+    assert result.summary() == "added 2000 accounts, 10000 roles; skipped 0"
+    assert again.summary().endswith("; and 9990 more)") and again.summary().count(";") == 11
