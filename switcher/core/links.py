@@ -131,7 +131,7 @@ def parse_link(url: str) -> SwitchRoleLink:
         raise InputError("the link has no roleName")
     role_name = v.check_role_name(query["roleName"][0])
     display = query.get("displayName", [None])[0]
-    display = check_display_name(display) if display is not None else None
+    display = check_display_name(display) if display else None  # "displayName=" = none given
     color = query.get("color", [None])[0]
     color = v.check_color(color) if color else None
     return SwitchRoleLink(account, role_name, display, color, partition, region)

@@ -97,6 +97,11 @@ def test_parse_returns_the_four_fields():
     assert parse_switch_role_link(url) == ("my-org-prod", "Admin", "Prod admin", "B7CA9D")
 
 
+def test_parse_treats_blank_optional_fields_as_absent():
+    url = "https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=A&displayName=&color="
+    assert parse_switch_role_link(url) == ("123456789012", "A", None, None)
+
+
 def test_parse_regional_host_gives_region():
     link = parse_link("https://eu-west-2.signin.aws.amazon.com/switchrole?account=123456789012"
                       "&roleName=Admin")
