@@ -48,6 +48,9 @@ class QuickSwitch(QObject):
 
     def _on_palette_hotkey(self) -> None:
         self.palette.toggle()
+        activate = getattr(self.backend, "activate_window", None)
+        if activate is not None and self.palette.isVisible():
+            activate(int(self.palette.winId()))
 
     # --- hotkeys -------------------------------------------------------------------------
 

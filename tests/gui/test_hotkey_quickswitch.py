@@ -5,6 +5,7 @@ applied without restart, and status for `switcher status`."""
 from __future__ import annotations
 
 import os
+import time
 from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -139,3 +140,31 @@ def test_recording_a_combo_releases_our_grabs(xdisplay, quick, qtbot):
 def test_no_palette_hotkey_when_cleared(xdisplay, quick):
     quick.apply_settings(Settings(palette_hotkey=""), TARGETS)
     assert quick.status()["hotkeys"] == {"Ctrl+Alt+P": "ok"}
+
+
+def test_palette_hotkey_asks_the_window_manager_to_focus_the_palette(xdisplay, quick, qtbot):
+    # A window manager's focus-stealing prevention needs the hotkey's own timestamp; we
+    # listen on the root window as a window manager would and read the request.
+    wm = xdisplay_mod.Display(xdisplay["DISPLAY"])
+    try:
+        wm.screen().root.change_attributes(event_mask=X.SubstructureNotifyMask)
+        wm.sync()
+        quick.apply_settings(Settings(), TARGETS)
+        press(xdisplay, "ctrl+alt+a")
+        qtbot.waitUntil(quick.palette.isVisible, timeout=3000)
+        active = wm.intern_atom("_NET_ACTIVE_WINDOW")
+        deadline = time.monotonic() + 3
+        request = None
+        while request is None and time.monotonic() < deadline:
+            while wm.pending_events():
+                ev = wm.next_event()
+                if ev.type == X.ClientMessage and ev.client_type == active:
+                    request = ev
+            time.sleep(0.02)
+        assert request is not None, "no _NET_ACTIVE_WINDOW request was sent"
+        source, timestamp = request.data[1][:2]
+        assert source == 2  # a pager-like request, honoured by focus-stealing prevention
+        assert timestamp == quick.backend.last_event_time and timestamp != 0
+        assert request.window.id == int(quick.palette.winId())
+    finally:
+        wm.close()

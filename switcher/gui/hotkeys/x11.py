@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSocketNotifier
 from Xlib import XK, X, error
 from Xlib import display as xdisplay
+from Xlib.protocol import event as xevent
 
 from ...core import keyspec
 from ...core.keyspec import KeyCombo
@@ -37,6 +38,7 @@ class X11Backend(HotkeyBackend):
         self._root = self._display.screen().root
         self._numlock = self._numlock_mask()
         self._grabs: dict[KeyCombo, tuple[int, int]] = {}  # combo -> (keycode, base mask)
+        self.last_event_time = X.CurrentTime  # server time of the last hotkey press
         self._notifier = QSocketNotifier(self._display.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
 
@@ -87,6 +89,7 @@ class X11Backend(HotkeyBackend):
             while display.pending_events():
                 event = display.next_event()
                 if event.type == X.KeyPress:
+                    self.last_event_time = event.time
                     self._on_press(event.detail, event.state & _RELEVANT)
         except error.ConnectionClosedError:
             self._notifier.setEnabled(False)
@@ -97,6 +100,20 @@ class X11Backend(HotkeyBackend):
             if code == keycode and base == mask:
                 self._fire(combo)
                 return
+
+    def activate_window(self, window_id: int) -> None:
+        """Ask the window manager to focus ``window_id`` as a pager would (source 2), with
+        the time of the hotkey press. Qt only knows the times of events on its own
+        connection, so its own request can look stale to focus-stealing prevention."""
+        if self._display is None or not window_id:
+            return
+        window = self._display.create_resource_object("window", window_id)
+        message = xevent.ClientMessage(
+            window=window, client_type=self._display.intern_atom("_NET_ACTIVE_WINDOW"),
+            data=(32, [2, self.last_event_time, 0, 0, 0]),
+        )
+        self._root.send_event(message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+        self._display.flush()
 
     def close(self) -> None:
         super().close()
