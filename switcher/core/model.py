@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -79,8 +80,7 @@ class Account:
             object.__setattr__(self, "color", v.check_color(self.color))
         if self.mfa_serial is not None:
             object.__setattr__(self, "mfa_serial", v.check_mfa_serial(self.mfa_serial))
-        names = [r.name for r in self.roles]
-        dupes = {n for n in names if names.count(n) > 1}
+        dupes = {n for n, count in Counter(r.name for r in self.roles).items() if count > 1}
         if dupes:
             raise InputError(f"account {self.alias} lists role {sorted(dupes)[0]} twice")
 
@@ -158,8 +158,8 @@ class Config:
     keyring_sources: tuple[str, ...] = ()  # names whose long-term keys live in the OS keyring
 
     def __post_init__(self) -> None:
-        aliases = [a.alias for a in self.accounts]
-        dupes = {a for a in aliases if aliases.count(a) > 1}
+        # Counter, not list.count: configs with thousands of accounts must stay linear
+        dupes = {a for a, n in Counter(a.alias for a in self.accounts).items() if n > 1}
         if dupes:
             raise InputError(f"alias {sorted(dupes)[0]} is used by two accounts")
 

@@ -150,7 +150,12 @@ def list_targets(config: Config, *, include_profiles: bool = True) -> list[Targe
     targets = [t for account in config.accounts for t in account_targets(account)]
     if include_profiles:
         seen = {t.name for t in targets}
-        targets += [t for t in profile_targets() if t.name not in seen]
+        # an imported profile would otherwise show twice: as alias/role and as the profile
+        roles = {(t.account_id, t.role_name) for t in targets}
+        targets += [
+            t for t in profile_targets()
+            if t.name not in seen and (t.account_id, t.role_name) not in roles
+        ]
     return targets
 
 

@@ -64,3 +64,19 @@ def test_broken_aws_config_is_one_line_error(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(bad))
     with pytest.raises(InputError, match=str(bad)):
         list_targets(CONFIG)
+
+
+def test_profile_already_imported_is_listed_once(aws_config):
+    config = Config(accounts=(Account("ops", "111111111111", roles=(Role("ops/Operator"),)),))
+    names = [t.name for t in list_targets(config)]
+    assert "ops/ops/Operator" in names and names.count("ops") == 0
+    assert resolve(config, "deep").via == "ops"
+
+
+def test_ten_thousand_targets_build_fast_enough_to_matter():
+    accounts = tuple(
+        Account(f"acct-{i:04d}", f"{100000000000 + i}", roles=tuple(Role(f"R{j}") for j in range(5)))
+        for i in range(2000)
+    )
+    config = Config(accounts=accounts)
+    assert len(list_targets(config, include_profiles=False)) == 10000
