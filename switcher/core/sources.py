@@ -16,22 +16,28 @@ def describe(source: str | None) -> str:
     return f"source {source}" if source else "the default AWS credentials"
 
 
-def source_credentials(config, source: str | None) -> Credentials:
+def is_profile(config, source: str | None) -> bool:
+    """Whether ``source`` names an AWS CLI profile (None is the default chain)."""
+    return bool(source) and source not in config.keyring_sources
+
+
+def source_credentials(config, source: str | None, *, session=None) -> Credentials:
+    """``session``: the botocore session to resolve a profile with (see sts.new_session)."""
     if source and source in config.keyring_sources:
         keys = keystore.load_keys(source)
         if keys is None:
             raise InputError(f"keyring source {source} has no keys; run: switcher keys add {source}")
         return Credentials(keys[0], keys[1], None, None, LONG_TERM)
-    return _from_botocore(source)
+    return _from_botocore(source, session)
 
 
-def _from_botocore(profile: str | None) -> Credentials:
+def _from_botocore(profile: str | None, session=None) -> Credentials:
     from botocore import exceptions as bx
 
     from .sts import new_session
 
     try:
-        session = new_session(profile)
+        session = session or new_session(profile)
         found = session.get_credentials()
         frozen = found.get_frozen_credentials() if found is not None else None
     except bx.ProfileNotFound:

@@ -8,6 +8,7 @@ that keeps a cached ``switcher creds`` free of it. STS endpoints follow botocore
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC
 
 from botocore import exceptions as bx
@@ -24,15 +25,37 @@ _CLIENT_CONFIG = BotoConfig(
 )
 
 
-class _StsLoader(Loader):
-    """botocore's data loader minus two costs that buy nothing for one STS client (~35 ms
+class _ServiceNames(Sequence):
+    """The service list, listed only when asked about anything but STS."""
+
+    def __init__(self, list_all) -> None:
+        self._list_all = list_all
+        self._names: list[str] | None = None
+
+    def _all(self) -> list[str]:
+        if self._names is None:
+            self._names = self._list_all()
+        return self._names
+
+    def __contains__(self, name) -> bool:
+        return name == "sts" or name in self._all()
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _LeanLoader(Loader):
+    """botocore's data loader minus two costs that buy nothing for an STS client (~35 ms
     of a cold ``switcher creds``, DESIGN §7): listing all ~400 service directories to
     check that "sts" exists, and parsing the 1 MB legacy endpoints.json. Endpoints still
-    come from STS's own endpoint ruleset and partitions data, as for any botocore client;
-    the legacy table is only consulted when the ruleset is not built in."""
+    come from each service's endpoint ruleset and the partitions data, as for any botocore
+    client; the legacy table is only consulted when a ruleset is not the built-in one."""
 
     def list_available_services(self, type_name):
-        return ["sts"]
+        return _ServiceNames(lambda: list(super(_LeanLoader, self).list_available_services(type_name)))
 
     def load_data_with_path(self, name):
         if name == "endpoints":
@@ -41,15 +64,12 @@ class _StsLoader(Loader):
 
 
 def new_session(profile: str | None = None) -> Session:
+    """A botocore session for one switch: source credentials of ``profile`` (None: the
+    default chain) and the STS client, so the profile's own settings (endpoint_url,
+    ca_bundle, proxies) apply to the AssumeRole it feeds, as with ``aws --profile``."""
     session = Session(profile=profile)
     session.user_agent_extra = "switcher"
-    return session
-
-
-def sts_session() -> Session:
-    """A session only for creating STS clients (see _StsLoader)."""
-    session = new_session()
-    session.register_component("data_loader", _StsLoader())
+    session.register_component("data_loader", _LeanLoader())
     return session
 
 
@@ -62,16 +82,9 @@ def assume_role(
     duration: int | None = None,
     mfa_serial: str | None = None,
     mfa_code: str | None = None,
+    session: Session | None = None,
 ) -> Credentials:
     """AssumeRole with already-validated inputs; ``kind`` is ASSUMED or CHAINED."""
-    client = sts_session().create_client(
-        "sts",
-        region_name=target.region,
-        aws_access_key_id=source.access_key_id,
-        aws_secret_access_key=source.secret_access_key,
-        aws_session_token=source.session_token,
-        config=_CLIENT_CONFIG,
-    )
     params: dict = {"RoleArn": target.role_arn, "RoleSessionName": session_name}
     if duration is not None:
         params["DurationSeconds"] = duration
@@ -81,6 +94,14 @@ def assume_role(
         params["SerialNumber"] = mfa_serial
         params["TokenCode"] = mfa_code
     try:
+        client = (session or new_session()).create_client(
+            "sts",
+            region_name=target.region,
+            aws_access_key_id=source.access_key_id,
+            aws_secret_access_key=source.secret_access_key,
+            aws_session_token=source.session_token,
+            config=_CLIENT_CONFIG,
+        )
         reply = client.assume_role(**params)
     except Exception as exc:
         raise map_error(exc, what=f"assuming {target.role_arn}", target=target,

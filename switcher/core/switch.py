@@ -95,10 +95,13 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
         # the hop's own duration is its business; only the final hop gets ours
         source = _get(config, via_target, None, state, mfa_prompt, False, (*chain, target.name))
         source_kind = CHAINED
+        session = None
     else:
-        from .sources import source_credentials
+        from .sources import is_profile, source_credentials
+        from .sts import new_session
 
-        source = source_credentials(config, target.source)
+        session = new_session(target.source if is_profile(config, target.source) else None)
+        source = source_credentials(config, target.source, session=session)
         source_kind = source.kind
 
     kind = ASSUMED if source_kind == LONG_TERM else CHAINED
@@ -118,7 +121,7 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
     from .sts import assume_role
 
     creds = assume_role(source, target, kind=kind, session_name=session_name,
-                        duration=duration, mfa_serial=serial, mfa_code=code)
+                        duration=duration, mfa_serial=serial, mfa_code=code, session=session)
     cache.store(target, creds)
     return creds
 

@@ -35,10 +35,10 @@ def aws(monkeypatch):
 def sent(monkeypatch):
     """The AssumeRole parameters and endpoint each call really sent."""
     calls = []
-    real = sts.sts_session
+    real = sts.new_session
 
-    def recording_session():
-        session = real()
+    def recording_session(profile=None):
+        session = real(profile)
 
         def record(params, model, **kwargs):
             calls.append(dict(params["body"]) | {"url": params["url"]})
@@ -46,7 +46,7 @@ def sent(monkeypatch):
         session.register("before-call.sts.AssumeRole", record)
         return session
 
-    monkeypatch.setattr(sts, "sts_session", recording_session)
+    monkeypatch.setattr(sts, "new_session", recording_session)
     return calls
 
 
@@ -147,3 +147,13 @@ def test_naive_expiration_is_taken_as_utc(aws, monkeypatch):
     got = sts.assume_role(SOURCE, resolve(CONFIG, "dev"), kind=ASSUMED, session_name="al")
     assert got.expiration.utcoffset().total_seconds() == 0
     assert got.expiration > datetime.now(UTC)
+
+
+def test_lean_loader_still_knows_every_service():
+    session = sts.new_session()
+    names = session.get_component("data_loader").list_available_services("service-2")
+    assert "sts" in names and "sso" in names and "s3" in names
+    assert "no-such-service" not in names and len(names) > 100
+    client = session.create_client("sso", region_name="eu-west-1",
+                                   aws_access_key_id="AKIA", aws_secret_access_key="x")
+    assert client.meta.endpoint_url == "https://portal.sso.eu-west-1.amazonaws.com"

@@ -48,15 +48,15 @@ def env(memory_keyring, monkeypatch):
 def calls(monkeypatch):
     """The AssumeRole calls really sent (a botocore hook on the real client)."""
     sent = []
-    real = sts.sts_session
+    real = sts.new_session
 
-    def recording_session():
-        session = real()
+    def recording_session(profile=None):
+        session = real(profile)
         session.register("before-call.sts.AssumeRole",
                          lambda params, **kw: sent.append(dict(params["body"])))
         return session
 
-    monkeypatch.setattr(sts, "sts_session", recording_session)
+    monkeypatch.setattr(sts, "new_session", recording_session)
     return sent
 
 
