@@ -110,6 +110,13 @@ class QuickSwitch(QObject):
 
     def _report(self) -> None:
         # notify each distinct failure once, not on every config reload
+        if not self.backend.available:
+            # one note for the whole platform, not one per combination
+            key = ("*", self.backend.unsupported_reason or "")
+            if self._wanted and key not in self._reported:
+                self._reported.add(key)
+                self.ctx.notify("Global hotkeys not available", key[1])
+            return
         for combo, state in self._status.items():
             if state == "ok":
                 continue

@@ -168,3 +168,26 @@ def test_palette_hotkey_asks_the_window_manager_to_focus_the_palette(xdisplay, q
         assert request.window.id == int(quick.palette.winId())
     finally:
         wm.close()
+
+
+def test_platform_without_hotkeys_notifies_once_and_reports_each_combo(qapp, qtbot, tmp_path):
+    from switcher.gui.hotkeys.base import UnsupportedBackend
+
+    notes = []
+    controller = FakeController(TARGETS, tmp_path / "state.json")
+    ctx = SimpleNamespace(controller=controller, app=qapp, tray=None,
+                          notify=lambda title, msg: notes.append((title, msg)))
+    reason = "global hotkeys are not available (no portal); bind `switcher show` ..."
+    quick = QuickSwitch(ctx, backend=UnsupportedBackend(reason))
+    qtbot.addWidget(quick.palette)
+    try:
+        quick.apply_settings(Settings(), TARGETS)
+        quick.apply_settings(Settings(), TARGETS)
+        assert notes == [("Global hotkeys not available", reason)]
+        status = quick.status()
+        assert status["hotkeys"] == {"Ctrl+Alt+A": reason, "Ctrl+Alt+P": reason}
+        assert status["hotkeys_unavailable"] == reason
+        quick.show()  # `switcher show` still works
+        assert quick.palette.isVisible()
+    finally:
+        quick.close()
