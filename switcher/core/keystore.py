@@ -75,7 +75,12 @@ def _via_fast_path(operation: str, *args):
             except secretservice.Unsupported:
                 _fast["off"] = True  # no service on this bus: do not retry on every call
                 raise
-        return getattr(conn, operation)(*args)
+        try:
+            return getattr(conn, operation)(*args)
+        except secretservice.Unsupported:
+            # reconnect next time: the daemon may have restarted under a long-lived tray
+            _fast.pop("conn").close()
+            raise
 
 
 def backend_name() -> str:
