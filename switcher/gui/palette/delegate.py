@@ -30,6 +30,18 @@ class TargetDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.spinner_phase = 0  # advanced by the window's timer while a switch runs
+        self._fonts: tuple[str, QFont, QFont, QFontMetrics, QFontMetrics, QFontMetrics] | None = None
+
+    def _fonts_for(self, font: QFont):
+        # building fonts and metrics per row per paint was a third of the palette's show time
+        key = font.key()
+        if self._fonts is None or self._fonts[0] != key:
+            bold = QFont(font)
+            bold.setBold(True)
+            small = QFont(font)
+            small.setPointSizeF(max(font.pointSizeF() * 0.86, 7.0))
+            self._fonts = (key, bold, small, QFontMetrics(bold), QFontMetrics(small), QFontMetrics(font))
+        return self._fonts[1:]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(option.rect.width(), ROW_HEIGHT)
@@ -60,11 +72,10 @@ class TargetDelegate(QStyledItemDelegate):
             right -= 28
         left = format_left(index.data(SecondsLeftRole))
         left_text = f"{left} left" if left else ""
-        small = QFont(option.font)
-        small.setPointSizeF(max(option.font.pointSizeF() * 0.86, 7.0))
+        bold, small, bold_metrics, small_metrics, metrics = self._fonts_for(option.font)
         if left_text:
             painter.setFont(small)
-            width = QFontMetrics(small).horizontalAdvance(left_text) + 14
+            width = small_metrics.horizontalAdvance(left_text) + 14
             chip = QRectF(right - width, rect.center().y() - 10, width, 20)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(46, 160, 67, 60 if not selected else 110))
@@ -75,14 +86,11 @@ class TargetDelegate(QStyledItemDelegate):
 
         x = rect.left() + PAD + 16
         text_width = max(right - x, 10)
-        bold = QFont(option.font)
-        bold.setBold(True)
         top = QRectF(x, rect.top() + 5, text_width, rect.height() / 2 - 3)
         bottom = QRectF(x, rect.center().y() + 1, text_width, rect.height() / 2 - 5)
 
         alias = label(target)
         role = target.role_name if target.account_alias else f"{target.role_name} (profile)"
-        bold_metrics = QFontMetrics(bold)
         alias_text = bold_metrics.elidedText(alias, Qt.TextElideMode.ElideRight, int(text_width * 0.6))
         painter.setFont(bold)
         painter.setPen(fg)
@@ -91,7 +99,7 @@ class TargetDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         role_rect = QRectF(role_x, top.top(), max(top.right() - role_x, 0), top.height())
         painter.drawText(role_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(option.font).elidedText(role, Qt.TextElideMode.ElideMiddle,
+                         metrics.elidedText(role, Qt.TextElideMode.ElideMiddle,
                                                               int(role_rect.width())))
         painter.setFont(small)
         painter.setPen(dim)
