@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -79,9 +80,10 @@ class FirstRunWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(8)
-        head = QVBoxLayout()
-        head.addWidget(logo, 0, Qt.AlignmentFlag.AlignLeft)
-        head.addWidget(title)
+        head = QHBoxLayout()
+        head.setSpacing(12)
+        head.addWidget(logo, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(title, 1, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(head)
         layout.addWidget(intro)
         layout.addSpacing(6)

@@ -186,7 +186,8 @@ class TrayMenu(QObject):
         quit_action.triggered.connect(self.quit_requested)
 
     def _add_account(self, parent: QMenu, account, targets: list[Target]) -> None:
-        sub = self._new_menu(f"{account.alias}   {account.id}", parent)
+        # after a tab Qt right-aligns the text like a shortcut: the ids line up in a column
+        sub = self._new_menu(f"{account.alias}\t{account.id}", parent)
         sub.setIcon(icons.swatch(account.color))
         parent.addMenu(sub)
         for target in targets:

@@ -48,7 +48,7 @@ def test_menu_lists_accounts_roles_and_fixed_entries(qtbot, controller):
     m = TrayMenu(controller)
     items = texts(m.menu)
     assert items[0] == "Accounts"  # section header
-    assert items[1:3] == ["dev   111111111111", "prod   222222222222"]
+    assert items[1:3] == ["dev\t111111111111", "prod\t222222222222"]
     assert items[-4:] == ["Search…\tCtrl+Alt+A", "Settings…", "", "Quit"]
     dev = submenu(m.menu, "dev")
     assert not dev.icon().isNull()  # the colour swatch

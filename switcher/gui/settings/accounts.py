@@ -104,6 +104,7 @@ class AccountsPage(QWidget):
         self.source.lineEdit().setPlaceholderText("default credential chain")
         self.browser = QComboBox(objectName="browser", editable=True)
         self.browser.addItems(BROWSER_PRESETS)
+        self.browser.lineEdit().setPlaceholderText("the general setting")
         self.logout_first = QComboBox(objectName="logoutFirst")
         for label, value in LOGOUT_CHOICES:
             self.logout_first.addItem(label, value)

@@ -7,15 +7,17 @@ import os
 import sys
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -121,23 +123,36 @@ class GeneralPage(QWidget):
         self.start_at_login = QCheckBox("Start Switcher when I log in", objectName="startAtLogin")
         self.start_at_login.toggled.connect(lambda _b: self.edited.emit())
 
-        form = QFormLayout(self)
-        form.addRow("Search palette hotkey:", self.hotkey)
-        form.addRow("", self.hotkey_error)
-        form.addRow("", self.hotkey_status)
-        form.addRow("Default browser:", self.browser)
-        form.addRow("", self.browser_field.label)
-        form.addRow("Copied credentials format:", self.creds_format)
-        form.addRow("Clear clipboard after:", self.clear_delay)
-        form.addRow("Default session length:", self.duration)
-        form.addRow("", self.duration_error)
-        form.addRow("MFA code command:", self.mfa_process)
-        form.addRow("Console:", self.logout_first)
-        form.addRow("Startup:", self.start_at_login)
+        for widget in (self.hotkey, self.browser, self.creds_format, self.clear_delay,
+                       self.duration, self.mfa_process):
+            widget.setMaximumWidth(340)
+
+        def group(title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for label, widget in rows:
+                form.addRow(label, widget)
+            return box
+
+        search = group("Search palette", [
+            ("Hotkey:", self.hotkey), ("", self.hotkey_error), ("", self.hotkey_status)])
         if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
             hint = QLabel(WAYLAND_HINT)
             hint.setWordWrap(True)
-            form.addRow("", hint)
+            search.layout().addRow("", hint)
+        layout = QVBoxLayout(self)
+        layout.addWidget(search)
+        layout.addWidget(group("Console and browser", [
+            ("Default browser:", self.browser), ("", self.browser_field.label),
+            ("Sign-out:", self.logout_first)]))
+        layout.addWidget(group("Credentials", [
+            ("Copy as:", self.creds_format), ("Clear clipboard after:", self.clear_delay),
+            ("Default session length:", self.duration), ("", self.duration_error),
+            ("MFA code command:", self.mfa_process)]))
+        layout.addWidget(group("Startup", [("", self.start_at_login)]))
+        layout.addStretch(1)
 
     def load(self, settings: Settings, *, start_at_login: bool) -> None:
         self.base = settings
