@@ -212,3 +212,37 @@ def test_combo_taken_by_another_program_is_reported_and_the_app_runs_on(desk_env
     finally:
         grabber.stdin.close()
         grabber.wait(10)
+
+
+def _clipboard_with(env, needle, timeout=30) -> str:
+    from tests.fixtures.desktop import xclip_out
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = xclip_out(env)
+        if text and needle in text:
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"the clipboard never held {needle!r}")
+
+
+def test_ctrl_enter_copies_credentials_and_alt_enter_the_link(tray, desk_env, aws_stack):
+    tray.status()
+    xdotool(desk_env, "key", "ctrl+alt+a")
+    wait_for_window(desk_env, "Switcher", timeout=10)
+    xdotool(desk_env, "type", "--delay", "40", "paym")
+    time.sleep(0.3)
+    xdotool(desk_env, "key", "ctrl+Return")
+    text = _clipboard_with(desk_env, "AWS_SESSION_TOKEN")
+    assert "export AWS_ACCESS_KEY_ID=" in text
+    assert [e["role_arn"] for e in aws_stack.events("sts", "AssumeRole")] == [
+        "arn:aws:iam::333333333333:role/Deploy"]
+
+    xdotool(desk_env, "key", "ctrl+alt+a")
+    wait_for_window(desk_env, "Switcher", timeout=10)
+    xdotool(desk_env, "type", "--delay", "40", "dev")
+    time.sleep(0.3)
+    xdotool(desk_env, "key", "alt+Return")
+    link = _clipboard_with(desk_env, "switchrole")
+    assert link.startswith("https://signin.aws.amazon.com/switchrole?")
+    assert "account=111111111111" in link and "roleName=Admin" in link
