@@ -67,17 +67,24 @@ def store(target, creds: Credentials) -> None:
 
 def clear(target=None) -> None:
     """Forget the cached session of one target, or of all targets."""
+    _forget(lambda name: target is None or name.rsplit("#", 1)[0] == target.name,
+            extra=cache_key(target) if target is not None else None)
+
+
+def forget_name(name: str) -> None:
+    """Forget every cached session of the target called ``name`` (e.g. after removing it,
+    when there is no Target left to compute a key from)."""
+    _forget(lambda entry: entry.rsplit("#", 1)[0] == name)
+
+
+def _forget(match, extra: str | None = None) -> None:
     try:
         names = _index()
-        if target is None:
-            doomed = names
-        else:
-            doomed = [n for n in names if n.rsplit("#", 1)[0] == target.name]
-            key = cache_key(target)
-            if key not in doomed:
-                doomed.append(key)
-        for name in doomed:
-            keystore.delete(SESSIONS_SERVICE, name)
+        doomed = [n for n in names if match(n)]
+        if extra and extra not in doomed:
+            doomed.append(extra)  # an entry the index lost track of
+        for entry in doomed:
+            keystore.delete(SESSIONS_SERVICE, entry)
         keystore.put(SESSIONS_SERVICE, INDEX, json.dumps([n for n in names if n not in doomed]))
     except KeyringUnavailable as exc:
         keystore.warn_no_cache(str(exc))

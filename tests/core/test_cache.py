@@ -89,6 +89,16 @@ def test_clear_one_and_all(kr):
     assert json.loads(kr.get_password(keystore.SESSIONS_SERVICE, cache.INDEX)) == []
 
 
+def test_forget_name_drops_every_shape_of_a_removed_target(kr):
+    admin, ro = resolve(CONFIG, "dev/Admin"), resolve(CONFIG, "dev/ReadOnly")
+    cache.store(admin, creds(60))
+    cache.store(ro, creds(60))
+    cache.forget_name("dev/Admin")
+    assert cache.load(admin) is None and cache.load(ro) is not None
+    left = [u for s, u in kr.store if s == keystore.SESSIONS_SERVICE and u != cache.INDEX]
+    assert left == [cache.cache_key(ro)]
+
+
 def test_damaged_entry_is_a_miss(kr):
     target = resolve(CONFIG, "dev/Admin")
     kr.set_password(keystore.SESSIONS_SERVICE, cache.cache_key(target), "{broken")

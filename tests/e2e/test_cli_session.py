@@ -313,3 +313,13 @@ def test_without_a_keyring_creds_work_uncached_with_one_warning(env, aws_stack):
     refused = run_switcher(no_keyring, "keys", "add", "ci",
                            input="AKIAEXAMPLEEXAMPLE00\nsecretsecretsecret\n")
     assert refused.returncode == 2 and "no OS keyring" in refused.stderr
+
+
+def test_removing_a_target_forgets_its_cached_session(env, aws_stack):
+    ok(env, "creds", "mfa/Guarded", "--mfa-code", "123456")
+    ok(env, "remove", "mfa")
+    ok(env, "add", "mfa", "--account", "210987654321", "--role", "Guarded",
+       "--source", "base", "--mfa-serial", SERIAL)
+    done = run_switcher(env, "creds", "mfa/Guarded", input="")
+    assert done.returncode == 2 and "needs an MFA code" in done.stderr  # not served from cache
+    assert len(assume_calls(aws_stack)) == 1
