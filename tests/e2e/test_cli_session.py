@@ -323,3 +323,63 @@ def test_removing_a_target_forgets_its_cached_session(env, aws_stack):
     done = run_switcher(env, "creds", "mfa/Guarded", input="")
     assert done.returncode == 2 and "needs an MFA code" in done.stderr  # not served from cache
     assert len(assume_calls(aws_stack)) == 1
+
+
+def on_terminal(env, args, answers):
+    """Run switcher with a pty as its controlling terminal, answering each prompt (a
+    bytes marker) with a line; returns (exit code, everything the terminal showed)."""
+    import os
+    import pty
+    import select
+    import signal
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child: the pty is its controlling terminal, as in a real shell
+        os.execve(str(SWITCHER), [str(SWITCHER), *args], env)
+    output = b""
+    deadline = time.monotonic() + 30
+    pending = list(answers)
+    try:
+        while time.monotonic() < deadline:
+            if pending and pending[0][0] in output:
+                os.write(fd, pending.pop(0)[1] + b"\n")
+                continue
+            if not select.select([fd], [], [], 1)[0]:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        grace = time.monotonic() + 10
+        while not done and time.monotonic() < min(grace, deadline + 10):
+            time.sleep(0.05)
+            done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:  # a prompt never came: do not wait for the pytest timeout
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), output
+
+
+def test_mfa_prompt_on_a_terminal(env, aws_stack):
+    code, output = on_terminal(env, ["creds", "mfa/Guarded", "--format", "json"],
+                               [(b"MFA code for mfa/Guarded (" + SERIAL.encode(), b"123456")])
+    assert code == 0, output
+    assert b'"AccessKeyId"' in output
+    (call,) = assume_calls(aws_stack)
+    assert call["mfa"] is True
+
+
+def test_keys_add_prompts_on_a_terminal_without_echoing_the_secret(env, aws_stack):
+    key_id, secret = aws_stack.user_keys()
+    code, output = on_terminal(env, ["keys", "add", "ci"], [
+        (b"Access key id: ", key_id.encode()), (b"Secret access key: ", secret.encode())])
+    assert code == 0, output
+    assert key_id.encode() in output and secret.encode() not in output
+    ok(env, "add", "keyed", "--account", "333333333333", "--role", "Deploy", "--source", "ci")
+    assert json.loads(ok(env, "creds", "keyed", "--format", "json"))["Version"] == 1
