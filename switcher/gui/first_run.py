@@ -51,11 +51,12 @@ class FirstRunWindow(QWidget):
         intro.setWordWrap(True)
 
         profiles = self._count_profiles()
+        shown_path = _tilde(real_aws_config)
         self.import_aws = QCommandLinkButton(
             "Import from ~/.aws/config",
-            f"{profiles} role profile{'s' if profiles != 1 else ''} found in {real_aws_config}"
+            f"{profiles} role profile{'s' if profiles != 1 else ''} found in {shown_path}"
             if profiles
-            else f"No role profiles found in {real_aws_config}",
+            else f"No role profiles found in {shown_path}",
         )
         self.import_aws.setObjectName("importAwsConfig")
         self.import_aws.setEnabled(profiles > 0)
@@ -89,7 +90,7 @@ class FirstRunWindow(QWidget):
         layout.addSpacing(6)
         for button in (self.import_aws, self.add_account, self.paste_esr, self.explore):
             layout.addWidget(button)
-        layout.addStretch(1)
+        self.adjustSize()
 
     def _count_profiles(self) -> int:
         from ..core.targets import profile_targets, read_aws_profiles
@@ -149,3 +150,9 @@ class FirstRunWindow(QWidget):
     def _add_account(self) -> None:
         self.close()
         self.add_account_requested.emit()
+
+
+def _tilde(path: Path) -> str:
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home):] if text.startswith(home + "/") else text

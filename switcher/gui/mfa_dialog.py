@@ -23,7 +23,7 @@ class MfaDialog(QDialog):
         self.setWindowTitle("Switcher — MFA code")
         self.setWindowIcon(icons.app_icon())
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(440)
 
         heading = QLabel(f"<b>Enter the MFA code for {target.name}</b>")
         form = QFormLayout()
@@ -56,6 +56,10 @@ class MfaDialog(QDialog):
         self.code.textChanged.connect(lambda text: self.ok_button.setEnabled(len(text) == 6))
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        form.setHorizontalSpacing(14)
+        self.code.setMinimumHeight(34)
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
