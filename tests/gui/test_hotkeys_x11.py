@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from Xlib import XK, X, error
-from Xlib import display as xdisplay
+from Xlib import display as xlib_display
 
 from switcher.gui.hotkeys.base import HotkeyError
 from switcher.gui.hotkeys.x11 import X11Backend
@@ -89,7 +89,7 @@ def test_unregister_releases_the_grab(xdisplay, backend, qtbot):
 
 
 def xdisplay_grab(name, key, mask=X.ControlMask | X.Mod1Mask):
-    conn = xdisplay.Display(name)
+    conn = xlib_display.Display(name)
     keycode = conn.keysym_to_keycode(XK.string_to_keysym(key))
     catcher = error.CatchError()
     conn.screen().root.grab_key(keycode, mask, False, X.GrabModeAsync, X.GrabModeAsync,
@@ -131,3 +131,28 @@ def test_no_display_is_unsupported_not_a_crash(qtbot):
     assert "cannot open the X display" in backend.unsupported_reason
     with pytest.raises(HotkeyError, match="cannot open the X display"):
         backend.register("Ctrl+Alt+A", lambda: None)
+
+
+def test_holding_the_keys_fires_once(xdisplay, backend, qtbot):
+    from Xlib.ext import xtest
+
+    hits = []
+    backend.register("Ctrl+Alt+H", lambda: hits.append(1))
+    conn = xlib_display.Display(xdisplay["DISPLAY"])
+    try:
+        codes = [conn.keysym_to_keycode(k) for k in (XK.XK_Control_L, XK.XK_Alt_L, XK.XK_h)]
+        for code in codes:
+            xtest.fake_input(conn, X.KeyPress, code)
+        conn.sync()
+        # held past the server's autorepeat delay (660 ms): it sends repeats on its own
+        qtbot.wait(1500)
+        for code in reversed(codes):
+            xtest.fake_input(conn, X.KeyRelease, code)
+        conn.sync()
+        qtbot.waitUntil(lambda: hits == [1], timeout=3000)
+        qtbot.wait(300)
+        assert hits == [1]
+        press(xdisplay, "ctrl+alt+h")  # a new stroke fires again
+        qtbot.waitUntil(lambda: hits == [1, 1], timeout=3000)
+    finally:
+        conn.close()

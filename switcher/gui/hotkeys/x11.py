@@ -39,6 +39,10 @@ class X11Backend(HotkeyBackend):
         self._numlock = self._numlock_mask()
         self._grabs: dict[KeyCombo, tuple[int, int]] = {}  # combo -> (keycode, base mask)
         self.last_event_time = X.CurrentTime  # server time of the last hotkey press
+        # a held key repeats: presses without a release in between, or (classic X
+        # autorepeat) a release and a press with the same timestamp; fire once per stroke
+        self._down: set[int] = set()
+        self._released_at: dict[int, int] = {}
         self._notifier = QSocketNotifier(self._display.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
 
@@ -89,8 +93,15 @@ class X11Backend(HotkeyBackend):
             while display.pending_events():
                 event = display.next_event()
                 if event.type == X.KeyPress:
-                    self.last_event_time = event.time
-                    self._on_press(event.detail, event.state & _RELEVANT)
+                    repeat = event.detail in self._down or \
+                        self._released_at.get(event.detail) == event.time
+                    self._down.add(event.detail)
+                    if not repeat:
+                        self.last_event_time = event.time
+                        self._on_press(event.detail, event.state & _RELEVANT)
+                elif event.type == X.KeyRelease:
+                    self._down.discard(event.detail)
+                    self._released_at[event.detail] = event.time
         except error.ConnectionClosedError:
             self._notifier.setEnabled(False)
             self.unsupported_reason = "the X connection for hotkeys was closed"
