@@ -254,3 +254,14 @@ def test_typed_query_lists_the_best_500_and_counts_all(qtbot, tmp_path):
     assert window.model.rowCount() == 500
     assert window.model.total_matches > 500
     assert window.count_label.text() == f"{window.model.total_matches:,} of 10,000"
+
+
+def test_hint_names_the_credentials_format(qtbot, tmp_path):
+    from switcher.core.model import Config, Settings
+
+    controller = FakeController(TARGETS, tmp_path / "state.json",
+                                Config(settings=Settings(creds_format="fish")))
+    window = PaletteWindow(controller)
+    qtbot.addWidget(window)
+    window.show_palette()
+    assert "Ctrl+Enter  credentials (fish)" in window.hint_label.text()

@@ -42,7 +42,7 @@ ACTIONS = {  # modifier on Enter -> controller method
     Qt.KeyboardModifier.ControlModifier: "creds",
     Qt.KeyboardModifier.AltModifier: "link",
 }
-HINT = "Enter  console      Ctrl+Enter  credentials      Alt+Enter  switch-role link      Esc  close"
+HINT = "Enter  console      Ctrl+Enter  credentials ({fmt})      Alt+Enter  switch-role link      Esc  close"
 
 
 class PaletteWindow(QWidget):
@@ -108,7 +108,7 @@ class PaletteWindow(QWidget):
         layout.addWidget(self.list, 1)
 
         footer = QHBoxLayout()
-        self.hint_label = QLabel(HINT, frame)
+        self.hint_label = QLabel(frame)
         self.count_label = QLabel(frame)
         for lbl in (self.hint_label, self.count_label):
             small = QFont(lbl.font())
@@ -172,6 +172,7 @@ class PaletteWindow(QWidget):
     def show_palette(self) -> None:
         if self._targets_dirty:
             self.reload_targets()
+        self._update_hint()
         self.set_error("")
         if self.search.text():
             self.search.clear()
@@ -183,6 +184,11 @@ class PaletteWindow(QWidget):
         self.raise_()
         self.activateWindow()
         self.search.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def _update_hint(self) -> None:
+        config = getattr(self.controller, "config", None)
+        fmt = config.settings.creds_format if config is not None else "env"
+        self.hint_label.setText(HINT.format(fmt=fmt))
 
     def toggle(self) -> None:
         if self.isVisible() and self.isActiveWindow():
