@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import configparser
 import json
-import shutil
 import subprocess
 from datetime import UTC, datetime
 
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 from switcher.core.credentials import Credentials
 from switcher.core.errors import InputError
 from switcher.core.exports import render
+from tests.fixtures.tools import require_tool
 
 EXP = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 CREDS = Credentials("ASIAEXAMPLE", "sec/ret+key", "tok=en", EXP)
@@ -58,12 +58,16 @@ def test_env_without_token_unsets_it():
     assert "AWS_REGION" not in text
 
 
-@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+@pytest.fixture(scope="module")
+def fish():
+    return require_tool("fish")["fish"]  # skips on a laptop without fish; CI installs it
+
+
 @given(secret=NASTY)
-@settings(max_examples=30, deadline=None)
-def test_fish_survives_eval(secret):
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_fish_survives_eval(fish, secret):
     text = render(Credentials("A", secret, "t", EXP), "fish")
-    out = subprocess.run(["fish", "-c", text + 'printf "%s" "$AWS_SECRET_ACCESS_KEY"'],
+    out = subprocess.run([fish, "--no-config", "-c", text + 'printf "%s" "$AWS_SECRET_ACCESS_KEY"'],
                          capture_output=True, check=True).stdout.decode()
     assert out == secret
 
