@@ -9,6 +9,7 @@ target never hands back credentials of what it used to be. Sessions are used unt
 from __future__ import annotations
 
 import json
+import threading
 import zlib
 
 from . import keystore
@@ -17,6 +18,7 @@ from .keystore import SESSIONS_SERVICE, KeyringUnavailable
 
 MIN_SECONDS_LEFT = 300
 INDEX = "_index"  # keyrings cannot list entries, so we keep the names ourselves
+_index_lock = threading.Lock()  # GUI workers store sessions concurrently
 
 
 def cache_key(target) -> str:
@@ -53,16 +55,22 @@ def store(target, creds: Credentials) -> None:
     key = cache_key(target)
     try:
         keystore.put(SESSIONS_SERVICE, key, json.dumps(creds.to_json()))
-        names = _index()
-        if key not in names:
-            # drop entries of this target's previous shapes; they can never match again
-            stale = [n for n in names if n.rsplit("#", 1)[0] == target.name]
-            for name in stale:
-                keystore.delete(SESSIONS_SERVICE, name)
-            names = [n for n in names if n not in stale] + [key]
-            keystore.put(SESSIONS_SERVICE, INDEX, json.dumps(names))
+        with _index_lock:
+            _add_to_index(target, key)
     except KeyringUnavailable as exc:
         keystore.warn_no_cache(str(exc))
+
+
+def _add_to_index(target, key: str) -> None:
+    names = _index()
+    if key in names:
+        return
+    # drop entries of this target's previous shapes; they can never match again
+    stale = [n for n in names if n.rsplit("#", 1)[0] == target.name]
+    for name in stale:
+        keystore.delete(SESSIONS_SERVICE, name)
+    names = [n for n in names if n not in stale] + [key]
+    keystore.put(SESSIONS_SERVICE, INDEX, json.dumps(names))
 
 
 def clear(target=None) -> None:
@@ -79,15 +87,20 @@ def forget_name(name: str) -> None:
 
 def _forget(match, extra: str | None = None) -> None:
     try:
-        names = _index()
-        doomed = [n for n in names if match(n)]
-        if extra and extra not in doomed:
-            doomed.append(extra)  # an entry the index lost track of
-        for entry in doomed:
-            keystore.delete(SESSIONS_SERVICE, entry)
-        keystore.put(SESSIONS_SERVICE, INDEX, json.dumps([n for n in names if n not in doomed]))
+        with _index_lock:
+            _forget_locked(match, extra)
     except KeyringUnavailable as exc:
         keystore.warn_no_cache(str(exc))
+
+
+def _forget_locked(match, extra: str | None) -> None:
+    names = _index()
+    doomed = [n for n in names if match(n)]
+    if extra and extra not in doomed:
+        doomed.append(extra)  # an entry the index lost track of
+    for entry in doomed:
+        keystore.delete(SESSIONS_SERVICE, entry)
+    keystore.put(SESSIONS_SERVICE, INDEX, json.dumps([n for n in names if n not in doomed]))
 
 
 def _index() -> list[str]:

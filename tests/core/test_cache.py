@@ -141,3 +141,32 @@ def test_cache_read_imports_neither_boto3_nor_botocore():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_concurrent_stores_keep_every_index_entry():
+    import threading
+    import time as _time
+
+    from tests.fixtures.keyring import MemoryKeyring
+
+    class SlowKeyring(MemoryKeyring):
+        def get_password(self, service, username):
+            value = super().get_password(service, username)
+            _time.sleep(0.005)  # widen the read-modify-write window of the index
+            return value
+
+    keystore.reset()
+    accounts = tuple(Account(f"acct{i:02d}", f"1234567890{i:02d}", roles=(Role("R"),))
+                     for i in range(12))
+    config = Config(accounts=accounts)
+    with installed_keyring(SlowKeyring()):
+        threads = [threading.Thread(target=cache.store, args=(resolve(config, a.alias), creds(60)))
+                   for a in accounts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(cache._index()) == 12
+        cache.clear()
+        assert all(cache.load(resolve(config, a.alias)) is None for a in accounts)
+    keystore.reset()
