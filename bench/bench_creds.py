@@ -165,7 +165,7 @@ def verify(moto_url: str, env: dict[str, str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=9, help="subprocess runs per tool")
+    parser.add_argument("--runs", type=int, default=11, help="subprocess runs per tool")
     opts = parser.parse_args()
 
     from switcher.core.sandbox import Stack
