@@ -37,6 +37,8 @@ class Role:
             v.check_external_id(self.external_id)
         if self.mfa_serial is not None:
             object.__setattr__(self, "mfa_serial", v.check_mfa_serial(self.mfa_serial))
+        if self.hotkey is not None:
+            object.__setattr__(self, "hotkey", _check_hotkey(self.hotkey))
 
     @property
     def short_name(self) -> str:
@@ -141,6 +143,7 @@ class Settings:
             raise InputError("clipboard clear delay must be 0-3600 seconds")
         if self.session_name is not None:
             v.check_session_name(self.session_name)
+        object.__setattr__(self, "palette_hotkey", _check_hotkey(self.palette_hotkey) or "")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: val for k, val in self.__dict__.items() if val is not None}
@@ -199,6 +202,12 @@ class Config:
             settings=Settings.from_dict(data.get("settings", {})),
             keyring_sources=tuple(data.get("keyring_sources", [])),
         )
+
+
+def _check_hotkey(spec: str | None) -> str | None:
+    from .keyspec import check  # lazy: most configs have no per-role hotkeys
+
+    return check(spec)
 
 
 def _reject_unknown(what: str, data: dict[str, Any], known: set[str]) -> None:

@@ -27,6 +27,12 @@ external_ids = st.text(EXTERNAL_ID_CHARS, min_size=2, max_size=40)
 mfa_serials = st.builds(lambda i, n: f"arn:aws:iam::{i}:mfa/{n}", account_ids,
                         st.text(string.ascii_letters + string.digits, min_size=1, max_size=20))
 # Free text that TOML must carry unchanged: any character but lone surrogates.
+# hotkeys are validated and stored canonically, so only canonical spellings round-trip
+hotkeys = st.builds(
+    lambda mods, key: "+".join([*mods, key]),
+    st.sampled_from([("Ctrl",), ("Ctrl", "Alt"), ("Alt", "Shift"), ("Ctrl", "Alt", "Shift"), ("Meta",)]),
+    st.sampled_from(["A", "P", "Z", "1", "F5", "Space"]),
+)
 free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=24)
 
 
@@ -58,7 +64,7 @@ def roles(draw, **overrides) -> Role:
         "duration": draw(st.none() | durations),
         "external_id": draw(st.none() | external_ids),
         "mfa_serial": draw(st.none() | mfa_serials),
-        "hotkey": draw(st.none() | free_text),
+        "hotkey": draw(st.none() | hotkeys),
     }
     fields.update({key: draw(strategy) for key, strategy in overrides.items()})
     return Role(**fields)
@@ -94,7 +100,7 @@ settings = st.builds(
     clipboard_clear_seconds=st.integers(0, 3600),
     logout_first=st.booleans(),
     default_duration=st.none() | durations,
-    palette_hotkey=free_text,
+    palette_hotkey=hotkeys,
     creds_format=st.sampled_from(CREDS_FORMATS),
     start_at_login=st.booleans(),
     mfa_process=st.none() | free_text,

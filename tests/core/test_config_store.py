@@ -99,3 +99,21 @@ def test_config_dir_created_private(tmp_path, monkeypatch):
     monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(target))
     store.save(sample())
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o700
+
+
+def test_bad_hotkey_in_file_is_rejected_on_load(cfg_dir):
+    (cfg_dir / "config.toml").write_text(
+        'version = 1\n[settings]\npalette_hotkey = "ctrl+"\n'
+    )
+    with pytest.raises(ConfigError, match="config.toml: .*key after the modifiers"):
+        store.load()
+
+
+def test_hotkeys_are_stored_in_canonical_spelling(cfg_dir):
+    store.save(Config(
+        accounts=(Account("abc", "123456789012", roles=(Role("A", hotkey="alt+ctrl+p"),)),),
+        settings=Settings(palette_hotkey="ctrl+alt+space"),
+    ))
+    loaded = store.load()
+    assert loaded.accounts[0].roles[0].hotkey == "Ctrl+Alt+P"
+    assert loaded.settings.palette_hotkey.startswith("Ctrl+Alt+")
