@@ -9,6 +9,7 @@ target never hands back credentials of what it used to be. Sessions are used unt
 from __future__ import annotations
 
 import json
+import os
 import threading
 import zlib
 
@@ -25,6 +26,8 @@ def cache_key(target) -> str:
     identity = [
         target.kind, target.account_id, target.role_name, target.region, target.source,
         target.via, target.external_id, target.mfa_serial,
+        # sessions from one STS endpoint (a sandbox, a moto run) are useless at another
+        os.environ.get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL"),
     ]
     # not a security boundary, only "did the target change": two cheap checksums (hashlib
     # would load OpenSSL on the cached path)

@@ -70,6 +70,15 @@ def test_edited_target_does_not_reuse_the_old_session(kr, change):
     assert cache.load(edited) is None
 
 
+def test_session_from_another_sts_endpoint_is_a_miss(kr, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1111")
+    target = resolve(CONFIG, "dev/Admin")
+    cache.store(target, creds(60))
+    assert cache.load(target) is not None
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:2222")  # e.g. a restarted sandbox
+    assert cache.load(target) is None
+
+
 def test_storing_an_edited_target_drops_the_stale_entry(kr):
     target = resolve(CONFIG, "dev/Admin")
     cache.store(target, creds(60))
