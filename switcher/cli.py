@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target")
     p.add_argument("--mfa-code", metavar="CODE")
     p.add_argument("--duration", type=int, metavar="S")
-    p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARG]...")
+    p.add_argument("cmd", nargs="*", metavar="-- CMD [ARG]...",
+                   help="the command; put it after -- when it has options of its own")
 
     p = _cmd(sub, "import", "transfer:import", "import targets (all or nothing)")
     isub = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
@@ -118,7 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Split "exec TARGET [options] -- CMD" ourselves: argparse's REMAINDER would swallow
+    # options written after TARGET into the command.
+    command_after: list[str] | None = None
+    if "--" in argv and "exec" in argv[: argv.index("--")]:
+        cut = argv.index("--")
+        argv, command_after = argv[:cut], argv[cut:]
     args = parser.parse_args(argv)
+    if command_after is not None:
+        args.cmd = command_after
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

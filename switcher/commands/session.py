@@ -61,25 +61,11 @@ def login(args) -> int:
     return 0
 
 
-_EXEC_OPTIONS = {"--mfa-code": "mfa_code", "--duration": "duration"}
 
 
 def _split_exec_args(args) -> list[str]:
-    """argparse's REMAINDER swallows options given after TARGET (``exec T --mfa-code 123456
-    -- cmd``); take them back here and drop the ``--`` separator."""
+    """cli.main hands over everything after ``--`` (separator included) as ``args.cmd``."""
     cmd = list(args.cmd or [])
-    while cmd and cmd[0] != "--":
-        head, sep, value = cmd[0].partition("=")
-        if head not in _EXEC_OPTIONS:
-            break
-        if not sep:
-            if len(cmd) < 2:
-                raise InputError(f"{head} needs a value")
-            value = cmd[1]
-            del cmd[:2]
-        else:
-            del cmd[0]
-        setattr(args, _EXEC_OPTIONS[head], value)
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
     if getattr(args, "duration", None) is not None:
