@@ -61,8 +61,6 @@ def login(args) -> int:
     return 0
 
 
-
-
 def _split_exec_args(args) -> list[str]:
     """cli.main hands over everything after ``--`` (separator included) as ``args.cmd``."""
     cmd = list(args.cmd or [])
