@@ -43,7 +43,7 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
                 logout_first=None, mfa_code=None, mfa_prompt=None) -> str:
     """A federated console sign-in URL (a secret: valid 15 minutes, never log it)."""
     if region is not None:
-        region = v.check_region(region)
+        region = _check_console_region(region, target)
     if duration is not None:
         duration = v.check_duration(duration, chained=bool(target.via))
     from . import signin
@@ -73,6 +73,21 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
 
 
 # -- internals ---------------------------------------------------------------------------
+
+
+def _check_console_region(region: str, target) -> str:
+    # the sign-in host follows the region: another partition's would receive these
+    # credentials (and refuse them), so a mismatch is a usage error, found before any call
+    from .partitions import partition_name
+
+    region = v.check_region(region)
+    partition = partition_name(region)
+    if partition != target.partition:
+        raise InputError(
+            f"region {region} is in partition {partition}, but {target.name} is in partition "
+            f"{target.partition}; pick a region of {target.partition}"
+        )
+    return region
 
 
 def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credentials:

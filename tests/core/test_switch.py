@@ -220,3 +220,11 @@ def test_console_url_logout_first_precedence(env, calls, login_calls):
     switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), logout_first=True)
     assert [kw["logout_first"] for _, kw in login_calls] == [False, True, False, True]
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("region,other", [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
+def test_console_url_refuses_a_region_of_another_partition(env, calls, login_calls, region, other):
+    # commercial credentials must never be posted to another partition's sign-in host
+    with pytest.raises(InputError, match=f"partition {other}.*partition aws|partition aws.*{other}"):
+        switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), region=region)
+    assert calls == [] and login_calls == []

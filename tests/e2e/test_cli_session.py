@@ -237,6 +237,7 @@ BAD = [
     (("creds", "dev/Admin", "--format", "yaml"), "invalid choice"),
     (("creds", "dev"), "say which"),
     (("login", "dev/Admin", "--region", "mars"), "region"),
+    (("login", "dev/Admin", "--region", "cn-north-1", "--stdout"), "partition aws-cn"),
     (("login", "dev/Deep", "--duration", "7200"), "1 hour"),
     (("login", "dev/Admin", "--destination", "http://evil.example/"), ""),
     (("login", "dev/Admin", "--service", "ec2", "--destination", "https://x"), "not allowed"),
