@@ -61,6 +61,16 @@ def check_display_name(value: str) -> str:
     return value
 
 
+EXTERNAL_ID_REASON = "needs an external id; the console cannot switch to it"
+
+
+def unlinkable_reason(target) -> str | None:
+    """Why the console's Switch Role form cannot reach ``target``; None when it can."""
+    if target.external_id:
+        return EXTERNAL_ID_REASON
+    return None
+
+
 def check_switchable(target) -> None:
     """The console's Switch Role form has no field for an external id."""
     if target.external_id:

@@ -8,7 +8,7 @@ import html
 import json
 from dataclasses import dataclass
 
-from .links import default_display_name, switch_role_link
+from .links import default_display_name, switch_role_link, unlinkable_reason
 
 FORMATS = ("markdown", "html", "json")
 
@@ -21,7 +21,8 @@ class Entry:
     region: str
     display_name: str
     color: str | None
-    url: str
+    url: str | None  # None: the console cannot switch to it, see ``reason``
+    reason: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -31,31 +32,39 @@ class Entry:
             "displayName": self.display_name,
             "color": self.color,
             "url": self.url,
+            "reason": self.reason,
         }
 
 
-def entries(targets) -> tuple[list[Entry], list[str]]:
-    """Links for every target the console can switch to, and the names it cannot."""
-    out, unswitchable = [], []
+def entries(targets) -> list[Entry]:
+    """One entry per target, in order: a link, or the reason there can be none."""
+    out = []
     for target in targets:
-        if target.external_id:
-            unswitchable.append(target.name)
-            continue
         display = default_display_name(target)
+        reason = unlinkable_reason(target)
+        url = None if reason else switch_role_link(target, display_name=display)
         out.append(Entry(target.name, target.account_id, target.role_name, target.region,
-                         display, target.color, switch_role_link(target, display_name=display)))
-    return out, unswitchable
+                         display, target.color, url, reason))
+    return out
 
 
 def render(targets, fmt: str = "markdown") -> str:
-    rows, unswitchable = entries(targets)
+    every = entries(targets)
     if fmt == "json":
-        return json.dumps([e.as_json() for e in rows], indent=2) + "\n"
+        # Unlike the pages, JSON keeps the unlinkable entries in place: a script reading
+        # it must see every target, not infer the missing ones.
+        return json.dumps([e.as_json() for e in every], indent=2) + "\n"
+    rows = [e for e in every if e.url]
+    unlinkable = [e for e in every if not e.url]
     if fmt == "html":
-        return render_html(rows, unswitchable)
+        return render_html(rows, unlinkable)
     if fmt == "markdown":
-        return render_markdown(rows, unswitchable)
+        return render_markdown(rows, unlinkable)
     raise ValueError(f"unknown links format {fmt!r}")
+
+
+def _not_listed(unlinkable: list[Entry]) -> str:
+    return "Not listed: " + "; ".join(f"{e.target} ({e.reason})" for e in unlinkable)
 
 
 def _md_cell(text: str) -> str:
@@ -70,7 +79,7 @@ def _md_link_text(text: str) -> str:
     return out
 
 
-def render_markdown(rows: list[Entry], unswitchable: list[str]) -> str:
+def render_markdown(rows: list[Entry], unlinkable: list[Entry]) -> str:
     lines = [
         "# AWS Switch Role links",
         "",
@@ -84,9 +93,8 @@ def render_markdown(rows: list[Entry], unswitchable: list[str]) -> str:
         )
     if not rows:
         lines.append("| (no targets) | | | | |")
-    if unswitchable:
-        lines += ["", "Not listed (they need an external id, which the console cannot send): "
-                  + ", ".join(_md_cell(n) for n in unswitchable)]
+    if unlinkable:
+        lines += ["", _md_cell(_not_listed(unlinkable))]
     return "\n".join(lines) + "\n"
 
 
@@ -152,7 +160,7 @@ def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
-def render_html(rows: list[Entry], unswitchable: list[str]) -> str:
+def render_html(rows: list[Entry], unlinkable: list[Entry]) -> str:
     esc = html.escape
     colors = sorted({e.color for e in rows if e.color})
     # Colours are validated hex, so per-colour classes keep every style inside the one
@@ -172,9 +180,8 @@ def render_html(rows: list[Entry], unswitchable: list[str]) -> str:
     csp = (f"default-src 'none'; style-src '{_csp_hash(css)}'; script-src '{_csp_hash(_JS)}'; "
            "base-uri 'none'; form-action 'none'")
     note = ""
-    if unswitchable:
-        note = ('<p class="note">Not listed (they need an external id, which the console cannot '
-                "send): " + esc(", ".join(unswitchable)) + "</p>")
+    if unlinkable:
+        note = '<p class="note">' + esc(_not_listed(unlinkable)) + "</p>"
     empty = '<p class="empty">No targets yet.</p>' if not rows else ""
     return (
         "<!DOCTYPE html>\n"

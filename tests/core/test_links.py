@@ -185,16 +185,25 @@ def _targets(config=None):
     return [t for a in config.accounts for t in account_targets(a)]
 
 
-def test_json_page_lists_switchable_targets():
+def test_json_page_lists_every_target_with_a_url_or_a_reason():
     data = json.loads(render(_targets(), "json"))
     assert [d["target"] for d in data] == [
-        "prod/Admin", "prod/team/ops/Deploy", "gov/Audit", "china/Ops", data[4]["target"]]
-    assert set(data[0]) == {"target", "account", "role", "displayName", "color", "url"}
-    gov = data[2]
+        "prod/Admin", "prod/team/ops/Deploy", "prod/Vendor", "gov/Audit", "china/Ops", "dev/a+b=c,d.e@f"]
+    keys = {"target", "account", "role", "displayName", "color", "url", "reason"}
+    assert all(set(d) == keys for d in data)
+    gov = data[3]
     assert gov["url"].startswith("https://signin.amazonaws-us-gov.com/switchrole?")
-    assert data[3]["url"].startswith("https://signin.amazonaws.cn/switchrole?")
-    assert data[3]["color"] is None
+    assert data[4]["url"].startswith("https://signin.amazonaws.cn/switchrole?")
+    assert data[4]["color"] is None
+    # Markdown and HTML name it as unlinkable: JSON must not silently leave it out.
+    vendor = data[2]
+    assert (vendor["account"], vendor["role"], vendor["url"], vendor["reason"]) == (
+        "111111111111", "Vendor", None, "needs an external id; the console cannot switch to it")
+    assert "ext-1234" not in json.dumps(data)
     for entry in data:
+        if entry["url"] is None:
+            continue
+        assert entry["reason"] is None
         assert parse_link(entry["url"]).role_name == entry["role"]
 
 
@@ -268,4 +277,4 @@ def test_empty_config_renders_every_format():
 
 def test_list_targets_feeds_the_page(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    assert len(json.loads(render(list_targets(_config()), "json"))) == 5
+    assert len(json.loads(render(list_targets(_config()), "json"))) == 6

@@ -130,10 +130,14 @@ def test_link_refuses_external_id_and_unknown_targets(accounts):
 def test_links_in_every_format(accounts):
     data = json.loads(ok(accounts, "links", "--format", "json"))
     assert [d["target"] for d in data] == ["prod/Admin", "prod/team/ops/Deploy", "gov/Audit",
-                                           "china/Ops"]
+                                           "china/Ops", "vendor/Support"]
+    vendor = data.pop()
+    assert (vendor["url"], vendor["reason"]) == (
+        None, "needs an external id; the console cannot switch to it")
     hosts = {urlsplit(d["url"]).netloc for d in data}
     assert hosts == {"signin.aws.amazon.com", "signin.amazonaws-us-gov.com", "signin.amazonaws.cn"}
     for entry in data:
+        assert entry["reason"] is None
         assert parse_link(entry["url"]).as_tuple() == (
             entry["account"], entry["role"], entry["displayName"], entry["color"])
 
