@@ -37,10 +37,12 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
     from .sts import new_session
 
     try:
-        session = session or new_session(profile)
+        session = session or new_session(profile, env_profile=profile is None)
         found = session.get_credentials()
         frozen = found.get_frozen_credentials() if found is not None else None
     except bx.ProfileNotFound:
+        if profile is None:
+            raise _stale_env_profile() from None
         raise InputError(
             f"AWS CLI profile {profile!r} does not exist (see {_config_file()}); "
             "fix the account's source or run: switcher keys add " + str(profile)
@@ -71,6 +73,18 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
         )
     kind = TEMPORARY if frozen.token else LONG_TERM
     return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, None, kind)
+
+
+def _stale_env_profile() -> InputError:
+    import os
+
+    from .targets import aws_config_file
+
+    for name in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):  # botocore's order
+        if os.environ.get(name):
+            return InputError(
+                f"{name} names profile {os.environ[name]!r}, which is not in {aws_config_file()}")
+    return InputError(f"the default AWS profile is not in {aws_config_file()}")
 
 
 def _config_file() -> str:

@@ -63,11 +63,20 @@ class _LeanLoader(Loader):
         return super().load_data_with_path(name)
 
 
-def new_session(profile: str | None = None) -> Session:
-    """A botocore session for one switch: source credentials of ``profile`` (None: the
-    default chain) and the STS client, so the profile's own settings (endpoint_url,
-    ca_bundle, proxies) apply to the AssumeRole it feeds, as with ``aws --profile``."""
-    session = Session(profile=profile)
+# botocore's "profile" session variable without its AWS_DEFAULT_PROFILE/AWS_PROFILE lookup
+_NO_ENV_PROFILE = {"profile": (None, None, None, None)}
+
+
+def new_session(profile: str | None = None, *, env_profile: bool = False) -> Session:
+    """A botocore session for one switch: source credentials of ``profile`` and the STS
+    client, so the profile's own settings (endpoint_url, ca_bundle, proxies) apply to the
+    AssumeRole it feeds, as with ``aws --profile``.
+
+    With no ``profile`` the session is for explicit credentials (keyring keys, a chain
+    hop), which a stale AWS_PROFILE in the user's shell must not break; ``env_profile``
+    asks for the default chain instead, which honours AWS_PROFILE as the AWS CLI does.
+    """
+    session = Session(profile=profile, session_vars=None if env_profile else _NO_ENV_PROFILE)
     session.user_agent_extra = "switcher"
     session.register_component("data_loader", _LeanLoader())
     return session
@@ -165,7 +174,10 @@ def map_error(exc: Exception, *, what: str, target=None, duration=None) -> Switc
     if isinstance(exc, bx.NoCredentialsError):
         return InputError(f"no AWS credentials to use {what}")
     if isinstance(exc, bx.ProfileNotFound):
-        return InputError(f"{_one_line(exc)} (check AWS_PROFILE and {what})")
+        from .targets import aws_config_file
+
+        profile = getattr(exc, "kwargs", {}).get("profile")
+        return InputError(f"AWS CLI profile {profile!r} is not in {aws_config_file()}")
     if isinstance(exc, bx.BotoCoreError):
         return AwsError(f"{what} failed: {_one_line(exc)}")
     return AwsError(f"{what} failed: {type(exc).__name__}: {_one_line(exc)}")

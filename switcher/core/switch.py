@@ -115,7 +115,10 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
         from .sources import is_profile, source_credentials
         from .sts import new_session
 
-        session = new_session(target.source if is_profile(config, target.source) else None)
+        if is_profile(config, target.source):
+            session = new_session(target.source)
+        else:  # the default chain honours AWS_PROFILE; keyring keys are explicit
+            session = new_session(env_profile=target.source is None)
         source = source_credentials(config, target.source, session=session)
         source_kind = source.kind
 

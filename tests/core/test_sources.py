@@ -84,6 +84,13 @@ def test_no_default_credentials(aws_files):
         sources.source_credentials(Config(), None)
 
 
+def test_default_chain_with_a_stale_aws_profile_names_the_variable(aws_files, monkeypatch):
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    with pytest.raises(InputError) as info:
+        sources.source_credentials(Config(), None)
+    assert str(info.value) == f"AWS_PROFILE names profile 'nope', which is not in {aws_files[0]}"
+
+
 def test_default_chain_reads_environment(aws_files, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAENV")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")

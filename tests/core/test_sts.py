@@ -37,8 +37,8 @@ def sent(monkeypatch):
     calls = []
     real = sts.new_session
 
-    def recording_session(profile=None):
-        session = real(profile)
+    def recording_session(profile=None, **kwargs):
+        session = real(profile, **kwargs)
 
         def record(params, model, **kwargs):
             calls.append(dict(params["body"]) | {"url": params["url"]})
@@ -140,7 +140,16 @@ def test_profile_not_found_is_input_error():
     from botocore.exceptions import ProfileNotFound
 
     err = sts.map_error(ProfileNotFound(profile="gone"), what="assuming X")
-    assert isinstance(err, InputError) and "gone" in str(err)
+    assert isinstance(err, InputError)
+    assert str(err).startswith("AWS CLI profile 'gone' is not in ")
+    assert "could not be found" not in str(err) and "assuming X" not in str(err)
+
+
+def test_explicit_credentials_ignore_a_stale_aws_profile(aws, sent, monkeypatch):
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "nope")
+    assert sts.assume_role(SOURCE, resolve(CONFIG, "dev"), kind=ASSUMED, session_name="al")
+    assert sts.new_session(env_profile=True).profile == "nope"  # the default chain honours it
 
 
 def test_naive_expiration_is_taken_as_utc(aws, monkeypatch):

@@ -50,8 +50,8 @@ def calls(monkeypatch):
     sent = []
     real = sts.new_session
 
-    def recording_session(profile=None):
-        session = real(profile)
+    def recording_session(profile=None, **kwargs):
+        session = real(profile, **kwargs)
         session.register("before-call.sts.AssumeRole",
                          lambda params, **kw: sent.append(dict(params["body"])))
         return session
@@ -228,3 +228,27 @@ def test_console_url_refuses_a_region_of_another_partition(env, calls, login_cal
     with pytest.raises(InputError, match=f"partition {other}.*partition aws|partition aws.*{other}"):
         switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), region=region)
     assert calls == [] and login_calls == []
+
+
+@pytest.mark.parametrize("name", ["dev/Admin", "dev/Deep"])
+def test_a_stale_aws_profile_does_not_touch_keyring_or_chained_targets(env, calls, monkeypatch,
+                                                                       tmp_path, name):
+    # their credentials are explicit: AWS_PROFILE has nothing to say about them
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    switch.get_credentials(CONFIG, resolve(CONFIG, name))
+    assert len(calls) == (1 if name == "dev/Admin" else 2)
+
+
+@pytest.mark.parametrize("variable", ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+def test_a_stale_aws_profile_for_the_default_chain_is_one_clean_line(env, calls, monkeypatch,
+                                                                      tmp_path, variable):
+    (tmp_path / "config").write_text("[profile other]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv(variable, "nope")
+    config = CONFIG.with_account(Account("dflt", "333333333333", roles=(Role("R"),)))
+    with pytest.raises(InputError) as info:
+        switch.get_credentials(config, resolve(config, "dflt"))
+    assert str(info.value) == (
+        f"{variable} names profile 'nope', which is not in {tmp_path / 'config'}")
+    assert calls == []

@@ -131,6 +131,18 @@ def test_chained_target(env, aws_stack):
     assert calls[1]["duration_seconds"] == 3600
 
 
+def test_a_stale_aws_profile_leaves_chained_targets_alone(env, aws_stack):
+    stale = {**env, "AWS_PROFILE": "nope"}
+    data = json.loads(ok(stale, "creds", "dev/Deep", "--format", "json"))
+    assert "assumed-role/Deep/" in identity(
+        aws_stack, (data["AccessKeyId"], data["SecretAccessKey"], data["SessionToken"]))
+    ok(stale, "add", "plain", "--account", "444444444444", "--role", "R")  # default chain
+    done = run_switcher(stale, "creds", "plain")
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"switcher: AWS_PROFILE names profile 'nope', which is not in {env['AWS_CONFIG_FILE']}\n")
+
+
 def test_exec_runs_the_command_with_the_session(env, aws_stack, tmp_path):
     out = tmp_path / "seen"
     script = (f'printf "%s|%s|%s" "$AWS_REGION" "${{AWS_PROFILE-unset}}" "$AWS_ACCESS_KEY_ID" '
