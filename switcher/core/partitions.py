@@ -31,29 +31,41 @@ PARTITIONS = {
     "aws-cn": Partition("aws-cn", "signin.amazonaws.cn", "amazonaws.cn", "cn-north-1"),
 }
 
+UNKNOWN = "unknown"
+
 SIGNIN_HOSTS = {p.signin_host: p for p in PARTITIONS.values()}
 
 
-def _fast_guess(region: str) -> str | None:
-    # Avoids importing boto3 on hot paths for the regions every user has.
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return None
+@lru_cache(maxsize=1)
+def _botocore_partitions() -> list[dict]:
+    # botocore's own partitions.json, read as data: its regions and regexes are the source of
+    # truth, and a botocore Session (what get_partition_for_region needs) costs ~100 ms.
+    import json
+    import os
+    from importlib.util import find_spec
+
+    # find_spec locates botocore without importing it: the cached `creds` path stays botocore-free
+    spec = find_spec("botocore")
+    base = list(spec.submodule_search_locations)[0] if spec and spec.submodule_search_locations else ""
+    path = os.path.join(base, "data", "partitions.json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)["partitions"]
 
 
 @lru_cache(maxsize=256)
 def partition_name(region: str) -> str:
-    guess = _fast_guess(region)
-    if guess:
-        return guess
-    from botocore.session import get_session  # lazy: botocore costs ~100 ms to import
+    """The partition id for a region, exactly as botocore decides it (explicit regions
+    first, then each partition's region regex); "unknown" when none matches."""
+    import re
 
-    try:
-        return get_session().get_partition_for_region(region)
-    except Exception:  # unknown region: botocore raises; the commercial partition is the sane default
-        return "aws"
+    partitions = _botocore_partitions()
+    for partition in partitions:
+        if region in partition.get("regions", {}):
+            return partition["id"]
+    for partition in partitions:
+        if re.match(partition["regionRegex"], region):
+            return partition["id"]
+    return UNKNOWN
 
 
 def partition_for_region(region: str) -> Partition:

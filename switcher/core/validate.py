@@ -19,7 +19,7 @@ EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 TOKEN_CODE_RE = re.compile(r"^\d{6}$")
 MFA_SERIAL_RE = re.compile(r"^[\w+=/:,.@-]{9,256}$")
 COLOR_RE = re.compile(r"^[0-9a-fA-F]{6}$")
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+REGION_RE = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$")
 ROLE_ARN_RE = re.compile(
     r"^arn:(?P<partition>aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)"
     r":iam::(?P<account>\d{12}):role/(?P<role>.+)$"
@@ -48,8 +48,14 @@ def check_alias(value: str) -> str:
     return value
 
 
+ROLE_PATH_MAX = 512  # IAM's limit for the path; the name itself is at most 64
+
+
 def check_role_name(value: str) -> str:
-    """A role name with optional path, e.g. ``team/ops/Deploy``; path+name <= 64 chars."""
+    """A role name with optional path, e.g. ``team/ops/Deploy``.
+
+    IAM allows a 512-character path; only the console's Switch Role form caps path+name at
+    64, and links.switch_role_link checks that where it matters."""
     value = str(value).strip().strip("/")
     if not value:
         raise InputError("role name is empty")
@@ -61,8 +67,9 @@ def check_role_name(value: str) -> str:
     for segment in path:
         if not PATH_SEGMENT_RE.match(segment):
             raise InputError(f"role path segment {segment!r} has characters IAM does not allow")
-    if len(value) > 64:
-        raise InputError(f"role path and name {value!r} is {len(value)} characters; the limit is 64")
+    path_len = len(value) - len(name)
+    if path_len > ROLE_PATH_MAX:
+        raise InputError(f"role path of {value!r} is {path_len} characters; IAM's limit is {ROLE_PATH_MAX}")
     return value
 
 
@@ -127,6 +134,18 @@ def check_region(value: str) -> str:
     value = str(value).strip()
     if not REGION_RE.match(value):
         raise InputError(f"region {value!r} is not a region name like us-east-1")
+    from .partitions import PARTITIONS, UNKNOWN, partition_name
+
+    partition = partition_name(value)
+    if partition == UNKNOWN:
+        raise InputError(f"region {value!r} matches no AWS partition botocore knows")
+    if partition not in PARTITIONS:
+        # isolated partitions have their own sign-in hosts we do not know; better say so
+        # than send credentials to the commercial endpoints
+        raise InputError(
+            f"region {value} is in partition {partition}, which Switcher does not support "
+            f"(supported: {', '.join(PARTITIONS)})"
+        )
     return value
 
 

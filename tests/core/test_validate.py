@@ -31,8 +31,12 @@ def test_alias_rejects(bad):
 def test_role_name_with_path_counts_path_in_limit():
     assert v.check_role_name("team/ops/Deploy") == "team/ops/Deploy"
     assert v.check_role_name("/team/Deploy/") == "team/Deploy"
-    with pytest.raises(InputError, match="limit is 64"):
-        v.check_role_name("p" * 40 + "/" + "n" * 30)
+    assert v.check_role_name("p" * 40 + "/" + "n" * 30)  # only switch-role links cap at 64
+    assert v.check_role_name("/".join(["p" * 50] * 10) + "/Name")
+    with pytest.raises(InputError, match="limit is 512"):
+        v.check_role_name("/".join(["p" * 60] * 10) + "/Name")
+    with pytest.raises(InputError, match="1-64"):
+        v.check_role_name("team/" + "n" * 65)
     with pytest.raises(InputError):
         v.check_role_name("bad name")
     with pytest.raises(InputError):
@@ -71,3 +75,19 @@ def test_role_arn_parts():
 @given(st.text(max_size=200))
 def test_session_name_from_always_valid(text):
     assert v.check_session_name(v.session_name_from(text))
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-3", "cn-north-1", "us-gov-west-1", "il-central-1"])
+def test_regions_of_supported_partitions(region):
+    assert v.check_region(region) == region
+
+
+@pytest.mark.parametrize(("region", "message"), [
+    ("us-iso-east-1", "partition aws-iso, which Switcher does not support"),
+    ("eusc-de-east-1", "partition aws-eusc"),
+    ("xx-fake-1", "matches no AWS partition"),
+    ("mars", "not a region name"),
+])
+def test_regions_we_cannot_sign_in_to_are_refused(region, message):
+    with pytest.raises(InputError, match=message):
+        v.check_region(region)
