@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +50,21 @@ def _parse(path: Path, text: str) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def load(path: Path | None = None) -> Config:
-    path = path or config_path()
+def _read(path: Path) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Config()
+        return None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); fix or move the file, it was not changed") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    return _parse(path, text)
+
+
+def load(path: Path | None = None) -> Config:
+    path = path or config_path()
+    text = _read(path)
+    return Config() if text is None else _parse(path, text)
 
 
 def exists(path: Path | None = None) -> bool:
@@ -71,8 +78,9 @@ def dumps(config: Config) -> str:
 
 def save(config: Config, path: Path | None = None) -> None:
     path = path or config_path()
-    if path.exists():
-        _parse(path, path.read_text(encoding="utf-8"))  # raises rather than clobber a broken file
+    existing = _read(path)
+    if existing is not None:
+        _parse(path, existing)  # raises rather than clobber a broken file
     text = dumps(config)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
@@ -93,9 +101,29 @@ def save(config: Config, path: Path | None = None) -> None:
         os.close(dir_fd)
 
 
+@contextmanager
+def _locked(path: Path):
+    """Serialise read-modify-write between the tray and CLI processes; without it one
+    process's change can be lost when both save at once."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; saves stay atomic, just unserialised
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def update(change, path: Path | None = None) -> Config:
     """Load, apply ``change(config) -> config``, save; the change validates before any write."""
-    config = load(path)
-    new = change(config)
-    save(new, path)
+    path = path or config_path()
+    with _locked(path):
+        config = load(path)
+        new = change(config)
+        save(new, path)
     return new

@@ -54,8 +54,10 @@ class Role:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Role:
-        known = {"name", "duration", "external_id", "mfa_serial", "via", "hotkey"}
-        _reject_unknown("role", data, known)
+        _check_types("role", data, {
+            "name": str, "duration": int, "external_id": str, "mfa_serial": str,
+            "via": str, "hotkey": str,
+        })
         if "name" not in data:
             raise InputError("a role has no name")
         return cls(**data)
@@ -108,17 +110,20 @@ class Account:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Account:
-        known = {
-            "alias", "id", "region", "color", "source", "roles",
-            "mfa_serial", "mfa_process", "browser", "logout_first",
-        }
-        _reject_unknown("account", data, known)
+        _check_types("account", data, {
+            "alias": str, "id": (str, int), "region": str, "color": str, "source": str,
+            "roles": list, "mfa_serial": str, "mfa_process": str, "browser": str,
+            "logout_first": bool,
+        })
         for key in ("alias", "id"):
             if key not in data:
                 raise InputError(f"an account has no {key}")
         data = dict(data)
         data["id"] = str(data["id"])
-        data["roles"] = tuple(Role.from_dict(r) for r in data.get("roles", []))
+        try:
+            data["roles"] = tuple(Role.from_dict(r) for r in data.get("roles", []))
+        except InputError as exc:
+            raise InputError(f"account {data['alias']}: {exc}") from None
         return cls(**data)
 
 
@@ -150,7 +155,11 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        _reject_unknown("settings", data, set(cls.__dataclass_fields__))
+        _check_types("settings", data, {
+            "browser": str, "clipboard_clear_seconds": int, "logout_first": bool,
+            "default_duration": int, "palette_hotkey": str, "creds_format": str,
+            "start_at_login": bool, "mfa_process": str, "session_name": str,
+        })
         return cls(**data)
 
 
@@ -195,8 +204,12 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
-        known = {"version", "settings", "keyring_sources", "accounts"}
-        _reject_unknown("config", data, known)
+        _check_types("config", data, {
+            "version": int, "settings": dict, "keyring_sources": list, "accounts": list,
+        })
+        sources = data.get("keyring_sources", [])
+        if not all(isinstance(x, str) and x for x in sources):
+            raise InputError("keyring_sources must be a list of source names")
         return cls(
             accounts=tuple(Account.from_dict(a) for a in data.get("accounts", [])),
             settings=Settings.from_dict(data.get("settings", {})),
@@ -210,9 +223,22 @@ def _check_hotkey(spec: str | None) -> str | None:
     return check(spec)
 
 
-def _reject_unknown(what: str, data: dict[str, Any], known: set[str]) -> None:
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
+
+
+def _check_types(what: str, data: dict[str, Any], types: dict[str, type | tuple[type, ...]]) -> None:
+    """Hand-edited TOML: a quoted "false" must not read as true, nor a bare 7 as a browser."""
     if not isinstance(data, dict):
         raise InputError(f"{what} must be a table")
-    unknown = sorted(set(data) - known)
+    unknown = sorted(set(data) - set(types))
     if unknown:
         raise InputError(f"{what} has an unknown key {unknown[0]!r}")
+    label = data.get("alias") or data.get("name")
+    where = f"{what} {label}" if isinstance(label, str) else what
+    for key, value in data.items():
+        expected = types[key] if isinstance(types[key], tuple) else (types[key],)
+        # bool is an int in Python; in a config file true is not a number
+        ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+        if not ok:
+            names = " or ".join(_TYPE_NAMES[t] for t in expected)
+            raise InputError(f"{where}: {key} must be {names}, not {value!r}")

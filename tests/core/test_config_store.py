@@ -117,3 +117,46 @@ def test_hotkeys_are_stored_in_canonical_spelling(cfg_dir):
     loaded = store.load()
     assert loaded.accounts[0].roles[0].hotkey == "Ctrl+Alt+P"
     assert loaded.settings.palette_hotkey.startswith("Ctrl+Alt+")
+
+
+def test_concurrent_updates_from_processes_lose_nothing(cfg_dir):
+    """The tray and the CLI both save; each process's change must survive."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from switcher.core import config as store\n"
+        "from switcher.core.model import Account, Role\n"
+        "n = int(sys.argv[1])\n"
+        "for i in range(8):\n"
+        "    alias = f'p{n}-a{i}'\n"
+        "    store.update(lambda c: c.with_account(Account(alias, f'{n:06d}{i:06d}', roles=(Role('R'),))))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(n)]) for n in range(1, 5)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    assert len(store.load().accounts) == 32
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('version = 1\nkeyring_sources = "abc"\n', "keyring_sources must be a list"),
+    ('version = 1\n[settings]\nlogout_first = "false"\n', "logout_first must be true or false"),
+    ('version = 1\n[settings]\nbrowser = 7\n', "browser must be a string"),
+    ('version = 1\n[settings]\nclipboard_clear_seconds = "abc"\n', "must be a whole number"),
+    ('version = 1\n[[accounts]]\nalias = "abc"\nid = "123456789012"\n'
+     'roles = [{ name = "A", duration = true }]\n', "account abc: role A: duration"),
+])
+def test_wrong_types_in_a_hand_edited_file_are_refused(cfg_dir, text, message):
+    (cfg_dir / "config.toml").write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        store.load()
+
+
+def test_non_utf8_file_is_a_config_error_and_kept(cfg_dir):
+    path = cfg_dir / "config.toml"
+    path.write_bytes(b'version = 1\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        store.load()
+    with pytest.raises(ConfigError):
+        store.save(sample())
+    assert path.read_bytes() == b'version = 1\n# caf\xe9\n'
