@@ -3,6 +3,7 @@ that has ``role_arn`` (read live from ~/.aws/config, never copied)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 from . import validate as v
 from .errors import InputError
 from .model import Account, Config, Role
-from .partitions import partition_for_region, partition_name
+from .partitions import PARTITIONS, partition_name
+
+_log = logging.getLogger("switcher")
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,6 @@ class Target:
     @property
     def role_arn(self) -> str:
         return f"arn:{self.partition}:iam::{self.account_id}:role/{self.role_name}"
-
-    @property
-    def display_name(self) -> str:
-        return self.name
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -101,8 +100,11 @@ def read_aws_profiles(path: Path | None = None) -> dict[str, dict[str, str]]:
 
     try:
         return load_config(str(path)).get("profiles", {})
-    except ConfigParseError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    except ConfigParseError:
+        # botocore's message repeats the path and says nothing more
+        raise InputError(
+            f"{path} is not a valid AWS config file (check its [section] headers and key = value lines)"
+        ) from None
 
 
 def profile_targets(profiles: dict[str, dict[str, str]] | None = None) -> list[Target]:
@@ -127,10 +129,11 @@ def _from_profile(name: str, profile: dict[str, str], profiles: dict) -> Target 
         via, source = source, None  # source profile is a role itself: role chaining
     duration = profile.get("duration_seconds")
     region = profile.get("region") or (profiles.get(source or "", {}).get("region")) or "us-east-1"
-    if match["partition"] == "aws-cn" and not region.startswith("cn-"):
-        region = "cn-north-1"
-    if match["partition"] == "aws-us-gov" and not region.startswith("us-gov-"):
-        region = "us-gov-west-1"
+    partition = PARTITIONS.get(match["partition"])
+    if partition is None:
+        return None  # an isolated-partition profile: we know no sign-in host for it
+    if partition_name(region) != partition.name:
+        region = partition.default_region  # the ARN decides; a stray region must not move it
     return Target(
         name=name,
         kind="profile",
@@ -149,11 +152,17 @@ def _from_profile(name: str, profile: dict[str, str], profiles: dict) -> Target 
 def list_targets(config: Config, *, include_profiles: bool = True) -> list[Target]:
     targets = [t for account in config.accounts for t in account_targets(account)]
     if include_profiles:
+        try:
+            profiles = profile_targets()
+        except InputError as exc:
+            # a broken ~/.aws/config must not hide the accounts in our own config
+            _log.warning("%s; its role profiles are not listed", exc)
+            profiles = []
         seen = {t.name for t in targets}
         # an imported profile would otherwise show twice: as alias/role and as the profile
         roles = {(t.account_id, t.role_name) for t in targets}
         targets += [
-            t for t in profile_targets()
+            t for t in profiles
             if t.name not in seen and (t.account_id, t.role_name) not in roles
         ]
     return targets
@@ -189,6 +198,3 @@ def resolve(config: Config, name: str) -> Target:
         raise InputError(f"profile {name} has an invalid role_arn")
     raise InputError(f"unknown target {name!r}; see: switcher list")
 
-
-def partition_of(target: Target):
-    return partition_for_region(target.region)

@@ -58,12 +58,14 @@ def test_profile_targets_read_live(aws_config):
     assert "deeper" in [t.name for t in list_targets(CONFIG)]
 
 
-def test_broken_aws_config_is_one_line_error(tmp_path, monkeypatch):
+def test_broken_aws_config_still_lists_our_accounts(tmp_path, monkeypatch, caplog):
     bad = tmp_path / "config"
     bad.write_text("[profile x\nrole_arn = y\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(bad))
-    with pytest.raises(InputError, match=str(bad)):
-        list_targets(CONFIG)
+    assert [t.name for t in list_targets(CONFIG)] == ["prod/Admin", "prod/team/ops/Deploy", "solo/Only"]
+    assert f"{bad} is not a valid AWS config file" in caplog.text
+    with pytest.raises(InputError, match="not a valid AWS config file"):
+        resolve(CONFIG, "x")
 
 
 def test_profile_already_imported_is_listed_once(aws_config):
