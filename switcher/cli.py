@@ -42,9 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="AWS CLI profile or keyring source giving base credentials")
     p.add_argument("--region", help="default console/STS region (partition follows from it)")
     p.add_argument("--color", help="6 hex digits, or red/orange/yellow/green/blue")
-    p.add_argument("--mfa-serial", metavar="ARN")
-    p.add_argument("--external-id", metavar="X")
-    p.add_argument("--duration", type=int, metavar="S", help="session length in seconds")
+    p.add_argument("--mfa-serial", metavar="ARN",
+                   help="MFA device the given --role(s) need; without --role, every role of the account")
+    p.add_argument("--external-id", metavar="X", help="external id the given --role(s) require")
+    p.add_argument("--duration", type=int, metavar="S",
+                   help="session length in seconds for the given --role(s) (900-43200; chained <= 3600)")
     p.add_argument("--via", metavar="TARGET", help="assume through this target (role chaining)")
 
     p = _cmd(sub, "remove", "accounts:remove", "remove an account, or one role of it")

@@ -55,6 +55,8 @@ def add(args) -> int:
             ("external_id", args.external_id),
             ("duration", args.duration),
             ("via", args.via),
+            # with --role the device belongs to those roles; without, to the whole account
+            ("mfa_serial", v.check_mfa_serial(args.mfa_serial) if args.mfa_serial and args.role else None),
         )
         if value is not None
     }
@@ -62,6 +64,8 @@ def add(args) -> int:
         v.check_duration(args.duration, chained=True)
     if role_options and not args.role:
         raise InputError("--external-id, --duration and --via apply to roles: add --role NAME")
+    if args.mfa_serial and not args.role:
+        v.check_mfa_serial(args.mfa_serial)
 
     def change(config: Config) -> Config:
         current = config.account(alias)
@@ -79,7 +83,7 @@ def add(args) -> int:
             "region": v.check_region(args.region) if args.region else None,
             "color": _color(args.color),
             "source": args.source,
-            "mfa_serial": v.check_mfa_serial(args.mfa_serial) if args.mfa_serial else None,
+            "mfa_serial": v.check_mfa_serial(args.mfa_serial) if args.mfa_serial and not args.role else None,
         }
         account = replace(base, **{k: val for k, val in fields.items() if val is not None})
         account = account.with_roles(_merge_roles(account.roles, args.role, role_options))
@@ -187,7 +191,7 @@ def list_(args) -> int:
         print("no targets yet; add one with: switcher add ALIAS --account ID --role NAME")
         return 0
     rows = [
-        (t.name, t.account_id, t.region, t.source or "(default)", _flags(t)) for t in targets
+        (t.name, t.account_id, t.region, _source_label(t), _flags(t)) for t in targets
     ]
     header = ("TARGET", "ACCOUNT", "REGION", "SOURCE", "")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -196,12 +200,16 @@ def list_(args) -> int:
     return 0
 
 
+def _source_label(target) -> str:
+    if target.via:
+        return f"via {target.via}"  # chained: the via target's session is the source
+    return target.source or "(default chain)"
+
+
 def _flags(target) -> str:
     flags = []
     if target.kind == "profile":
         flags.append("profile")
-    if target.via:
-        flags.append(f"via {target.via}")
     if target.mfa_serial:
         flags.append("mfa")
     if target.external_id:

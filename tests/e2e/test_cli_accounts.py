@@ -95,3 +95,14 @@ def test_broken_config_is_reported_not_overwritten(env):
     result = sw(env, "add", "prod", "--account", "123456789012", "--role", "A")
     assert result.returncode == 2 and "line 2" in result.stderr
     assert (path / "config.toml").read_text() == "version = 1\n[[accounts]\n"
+
+
+def test_mfa_serial_with_role_is_per_role_without_is_account_wide(env):
+    mfa = "arn:aws:iam::123456789012:mfa/alice"
+    assert sw(env, "add", "prod", "--account", "123456789012", "--role", "Admin", "--role", "RO").returncode == 0
+    assert sw(env, "add", "prod", "--account", "123456789012", "--role", "Admin", "--mfa-serial", mfa).returncode == 0
+    flags = {t["target"]: t["mfa"] for t in json.loads(sw(env, "list", "--json").stdout)}
+    assert flags == {"prod/Admin": True, "prod/RO": False}
+    assert sw(env, "add", "prod", "--account", "123456789012", "--mfa-serial", mfa).returncode == 0
+    flags = {t["target"]: t["mfa"] for t in json.loads(sw(env, "list", "--json").stdout)}
+    assert flags == {"prod/Admin": True, "prod/RO": True}
