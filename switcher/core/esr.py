@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from . import validate as v
 from .errors import InputError
+from .links import LINK_ROLE_MAX
 from .model import Config
 
 _COMMENT_RE = re.compile(r"[;#].*$")
@@ -198,7 +199,8 @@ def render(config: Config) -> str:
     names = section_names(config)
     for account in config.accounts:
         for role in account.roles:
-            if role.external_id:
+            # The extension switches through the console's form: the same limits as a link.
+            if role.external_id or len(role.name) > LINK_ROLE_MAX:
                 skipped.append(f"{account.alias}/{role.name}")
                 continue
             lines += ["", f"[{names[(account.alias, role.name)]}]",
@@ -208,6 +210,6 @@ def render(config: Config) -> str:
                 lines.append(f"color = {account.color.lower()}")
             lines.append(f"region = {account.region}")
     if skipped:
-        lines += ["", "; Not exported (the console cannot send their external id): "
-                  + ", ".join(skipped)]
+        lines += ["", "; Not exported (the console's Switch Role form cannot take their external "
+                  f"id or a role path and name over {LINK_ROLE_MAX} characters): " + ", ".join(skipped)]
     return "\n".join(lines) + "\n"

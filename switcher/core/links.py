@@ -62,22 +62,39 @@ def check_display_name(value: str) -> str:
 
 
 EXTERNAL_ID_REASON = "needs an external id; the console cannot switch to it"
+# IAM allows a 512-character path, but the console's form field (and so a link's roleName)
+# holds at most 64 characters of path and name together.
+LINK_ROLE_MAX = 64
+
+
+def check_link_role_name(role_name: str) -> str:
+    if len(role_name) > LINK_ROLE_MAX:
+        raise InputError(
+            f"the console's Switch Role form takes at most {LINK_ROLE_MAX} characters of path "
+            f"and name; {role_name} has {len(role_name)}"
+        )
+    return role_name
 
 
 def unlinkable_reason(target) -> str | None:
     """Why the console's Switch Role form cannot reach ``target``; None when it can."""
     if target.external_id:
         return EXTERNAL_ID_REASON
+    if len(target.role_name) > LINK_ROLE_MAX:
+        return (f"its role path and name are {len(target.role_name)} characters; the console's "
+                f"Switch Role form takes at most {LINK_ROLE_MAX}")
     return None
 
 
 def check_switchable(target) -> None:
-    """The console's Switch Role form has no field for an external id."""
+    """The console's Switch Role form has no field for an external id, and a short one
+    for the role."""
     if target.external_id:
         raise InputError(
             f"{target.name} needs an external id, which the console's Switch Role form cannot send; "
             "use: switcher login " + target.name
         )
+    check_link_role_name(target.role_name)
 
 
 def switch_role_link(target, *, display_name: str | None = None) -> str:
@@ -139,7 +156,7 @@ def parse_link(url: str) -> SwitchRoleLink:
         raise InputError(f"account {account!r} in the link is neither a 12-digit id nor an account alias")
     if "roleName" not in query:
         raise InputError("the link has no roleName")
-    role_name = v.check_role_name(query["roleName"][0])
+    role_name = check_link_role_name(v.check_role_name(query["roleName"][0]))
     display = query.get("displayName", [None])[0]
     display = check_display_name(display) if display else None  # "displayName=" = none given
     color = query.get("color", [None])[0]

@@ -200,6 +200,15 @@ def test_export_skips_external_id_roles_with_a_note():
     assert "prod/Vendor" in text.splitlines()[-1]
 
 
+def test_export_skips_roles_whose_path_the_console_form_cannot_take():
+    long_path = "platform/" + "p" * 60 + "/Deploy"  # valid in IAM, too long for Switch Role
+    config = Config(accounts=(Account("prod", "111111111111",
+                                      roles=(Role("Admin"), Role(long_path))),))
+    text = importer.to_esr(config)
+    assert "role_name = Admin" in text and f"role_name = {long_path}" not in text
+    assert f"prod/{long_path}" in text.splitlines()[-1]
+
+
 def test_section_alias_helpers():
     assert esr.section_name("prod", "team/ops/Deploy") == "prod-team-ops-Deploy"
     assert esr.alias_from_section("prod-team-ops-Deploy", "team/ops/Deploy") == "prod"

@@ -109,6 +109,33 @@ def test_parse_regional_host_gives_region():
         "eu-west-2", "aws", None, None)
 
 
+LONG_PATH = "platform/" + "p" * 60 + "/Deploy"  # a valid IAM role: 76 characters
+
+
+def test_link_refuses_a_role_path_the_console_form_cannot_take():
+    target = _target(role=LONG_PATH)
+    with pytest.raises(InputError) as err:
+        switch_role_link(target)
+    assert str(err.value) == (
+        "the console's Switch Role form takes at most 64 characters of path and name; "
+        f"{LONG_PATH} has {len(LONG_PATH)}")
+    switch_role_link(_target(role="p" * 57 + "/Deploy"))  # exactly 64 is fine
+
+
+def test_links_page_lists_long_paths_as_unlinkable():
+    reason = f"its role path and name are {len(LONG_PATH)} characters; the console's Switch Role form takes at most 64"
+    targets = [_target(role="Admin"), _target(role=LONG_PATH)]
+    data = json.loads(render(targets, "json"))
+    assert [(d["role"], d["url"] is None, d["reason"]) for d in data] == [
+        ("Admin", False, None), (LONG_PATH, True, reason)]
+    markdown = render(targets, "markdown")
+    assert sum(line.startswith("| [") for line in markdown.splitlines()) == 1
+    assert f"prod/{LONG_PATH} ({reason})" in markdown.split("Not listed")[1]
+    page = render(targets, "html")
+    assert page.count("<tr data-search=") == 1
+    assert f"prod/{LONG_PATH} ({reason})" in html.unescape(page)
+
+
 @pytest.mark.parametrize("url,message", [
     ("http://signin.aws.amazon.com/switchrole?account=123456789012&roleName=A", "https"),
     ("https://signin.aws.amazon.com.evil.example/switchrole?account=123456789012&roleName=A",
@@ -125,6 +152,8 @@ def test_parse_regional_host_gives_region():
     ("https://signin.aws.amazon.com/switchrole?account=Bad_Alias&roleName=A", "neither"),
     ("https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=a%20b", "role name"),
     ("https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=" + "a" * 65, "64"),
+    ("https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=" + "p" * 60 + "%2FDeploy",
+     "at most 64 characters of path and name"),
     ("https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=A&color=red", "colour"),
     ("https://signin.aws.amazon.com/switchrole?account=123456789012&roleName=A&displayName="
      + "d" * 65, "64"),
