@@ -76,13 +76,14 @@ def exec_(args) -> int:
     if not cmd:
         raise InputError("no command given: switcher exec TARGET [--mfa-code CODE] -- CMD [ARG]...")
     config, target = _load_target(args)
-    from ..core.execute import run
+    from ..core.execute import check_not_nested, run
 
+    check_not_nested(target.name)
     credentials = switch.get_credentials(
         config, target, duration=args.duration, mfa_code=args.mfa_code
     )
     sys.stdout.flush()
-    return run(cmd, credentials, region=target.region)
+    return run(cmd, credentials, region=target.region, target=target.name)
 
 
 # cli.py dispatches "session:exec"; ``exec`` is a builtin name, so bind it explicitly.

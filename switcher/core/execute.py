@@ -10,17 +10,27 @@ import threading
 
 from .credentials import Credentials
 from .errors import InputError
-from .exports import variables
+from .exports import CONFLICTING, variables
 
-# Variables that would make the child's SDK pick other credentials than ours.
-_CONFLICTING = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN")
+# Names the target a child runs as, for prompts and scripts, and marks it as ours.
+TARGET_VARIABLE = "SWITCHER_TARGET"
 
 
-def child_env(creds: Credentials, *, region: str | None = None,
+def check_not_nested(target_name: str) -> None:
+    """Refuse to run inside another target's ``exec`` shell (as aws-vault does): its keys
+    would be the source of nothing, and the user would lose track of who they are."""
+    current = os.environ.get(TARGET_VARIABLE)
+    if current and current != target_name:
+        raise InputError(f"already inside switcher exec for {current}; exit that shell first")
+
+
+def child_env(creds: Credentials, *, region: str | None = None, target: str | None = None,
               base: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ if base is None else base)
-    for name in _CONFLICTING:
+    for name in CONFLICTING:
         env.pop(name, None)
+    if target:
+        env[TARGET_VARIABLE] = target
     for name, value in variables(creds, region=region).items():
         if value is None:
             env.pop(name, None)
@@ -29,11 +39,12 @@ def child_env(creds: Credentials, *, region: str | None = None,
     return env
 
 
-def run(cmd: list[str], creds: Credentials, *, region: str | None = None) -> int:
+def run(cmd: list[str], creds: Credentials, *, region: str | None = None,
+        target: str | None = None) -> int:
     """Run ``cmd`` and return its exit code (128+N when killed by signal N, like a shell)."""
     if not cmd:
         raise InputError("no command given: switcher exec TARGET -- CMD [ARG]...")
-    env = child_env(creds, region=region)
+    env = child_env(creds, region=region, target=target)
     program = cmd[0]
     if shutil.which(program, path=env.get("PATH")) is None:
         raise InputError(f"command not found: {program}")

@@ -12,6 +12,9 @@ from .errors import InputError
 
 FORMATS = ("env", "fish", "powershell", "json", "ini")
 
+# Set in the user's shell, these would make SDKs pick other credentials than ours.
+CONFLICTING = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN")
+
 
 def variables(creds: Credentials, *, region: str | None = None) -> dict[str, str | None]:
     """Environment variables for these credentials; None means "unset it"."""
@@ -39,16 +42,21 @@ def render(creds: Credentials, fmt: str, *, region: str | None = None,
     if fmt == "ini":
         return _ini(creds, profile, region)
     env = variables(creds, region=region)
+    # the removals come first so that the last command of an eval is an assignment (fish's
+    # `set -e` of an unset name leaves a non-zero status)
     if fmt == "env":
-        lines = [f"export {k}={shlex.quote(val)}" if val is not None else f"unset {k}"
-                 for k, val in env.items()]
+        lines = [f"unset {' '.join(CONFLICTING)}"]
+        lines += [f"export {k}={shlex.quote(val)}" if val is not None else f"unset {k}"
+                  for k, val in env.items()]
     elif fmt == "fish":
-        lines = [f"set -gx {k} {_fish_quote(val)}" if val is not None else f"set -e {k}"
-                 for k, val in env.items()]
+        lines = [f"set -e {' '.join(CONFLICTING)}"]
+        lines += [f"set -gx {k} {_fish_quote(val)}" if val is not None else f"set -e {k}"
+                  for k, val in env.items()]
     elif fmt == "powershell":
-        lines = [f"$Env:{k} = {_ps_quote(val)}" if val is not None
-                 else f"Remove-Item Env:{k} -ErrorAction SilentlyContinue"
-                 for k, val in env.items()]
+        remove = "Remove-Item Env:{} -ErrorAction SilentlyContinue"
+        lines = [remove.format(k) for k in CONFLICTING]
+        lines += [f"$Env:{k} = {_ps_quote(val)}" if val is not None else remove.format(k)
+                  for k, val in env.items()]
     else:
         raise InputError(f"credentials format must be one of {', '.join(FORMATS)}")
     return "\n".join(lines) + "\n"

@@ -47,7 +47,7 @@ def test_env_survives_eval_in_sh(key, secret, token):
 
 def test_env_lines_are_exports():
     text = render(CREDS, "env", region="us-east-1")
-    assert text.splitlines()[0] == "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE"
+    assert "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE" in text.splitlines()
     assert "export AWS_SESSION_TOKEN=tok=en" in text
     assert "export AWS_CREDENTIAL_EXPIRATION=2030-01-02T03:04:05Z" in text
 
@@ -56,6 +56,23 @@ def test_env_without_token_unsets_it():
     text = render(Credentials("AKIA", "s", None, None), "env")
     assert "unset AWS_SESSION_TOKEN" in text
     assert "AWS_REGION" not in text
+
+
+def test_env_unsets_variables_that_would_override_the_keys():
+    text = render(CREDS, "env", region="us-east-1")
+    assert "unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN" in text.splitlines()
+    script = text + 'printf "%s|%s|%s" "${AWS_PROFILE-unset}" "${AWS_DEFAULT_PROFILE-unset}" ' \
+                    '"${AWS_SECURITY_TOKEN-unset}"'
+    env = {"PATH": "/usr/bin:/bin", "AWS_PROFILE": "corp", "AWS_DEFAULT_PROFILE": "corp",
+           "AWS_SECURITY_TOKEN": "old"}
+    out = subprocess.run(["sh", "-c", script], env=env, capture_output=True, check=True).stdout
+    assert out == b"unset|unset|unset"
+
+
+def test_powershell_removes_variables_that_would_override_the_keys():
+    lines = render(CREDS, "powershell").splitlines()
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"):
+        assert f"Remove-Item Env:{name} -ErrorAction SilentlyContinue" in lines
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +87,19 @@ def test_fish_survives_eval(fish, secret):
     out = subprocess.run([fish, "--no-config", "-c", text + 'printf "%s" "$AWS_SECRET_ACCESS_KEY"'],
                          capture_output=True, check=True).stdout.decode()
     assert out == secret
+
+
+def test_fish_erases_variables_that_would_override_the_keys(fish):
+    text = render(CREDS, "fish")
+    env = {"PATH": "/usr/bin:/bin", "AWS_PROFILE": "corp", "AWS_DEFAULT_PROFILE": "corp",
+           "AWS_SECURITY_TOKEN": "old", "HOME": "/nonexistent"}
+    probe = 'printf "%s|" (set -q AWS_PROFILE; and echo set; or echo unset) ' \
+            '(set -q AWS_DEFAULT_PROFILE; and echo set; or echo unset) ' \
+            '(set -q AWS_SECURITY_TOKEN; and echo set; or echo unset) "$AWS_ACCESS_KEY_ID"'
+    done = subprocess.run([fish, "--no-config", "-c", text + probe], env=env,
+                          capture_output=True, check=True)
+    assert done.stdout == b"unset|unset|unset|ASIAEXAMPLE|"
+    assert done.stderr == b""
 
 
 def _fish_unquote(text: str) -> str:

@@ -145,19 +145,29 @@ def test_a_stale_aws_profile_leaves_chained_targets_alone(env, aws_stack):
 
 def test_exec_runs_the_command_with_the_session(env, aws_stack, tmp_path):
     out = tmp_path / "seen"
-    script = (f'printf "%s|%s|%s" "$AWS_REGION" "${{AWS_PROFILE-unset}}" "$AWS_ACCESS_KEY_ID" '
-              f'> {out}; exit 7')
+    script = (f'printf "%s|%s|%s|%s" "$AWS_REGION" "${{AWS_PROFILE-unset}}" "$SWITCHER_TARGET" '
+              f'"$AWS_ACCESS_KEY_ID" > {out}; exit 7')
     done = run_switcher({**env, "AWS_PROFILE": "base"}, "exec", "dev/Admin", "--",
                         "sh", "-c", script)
     assert done.returncode == 7, done.stderr
-    region, profile, key = out.read_text().split("|")
-    assert (region, profile) == ("eu-west-1", "unset")
+    region, profile, target, key = out.read_text().split("|")
+    assert (region, profile, target) == ("eu-west-1", "unset", "dev/Admin")
     creds = json.loads(ok(env, "creds", "dev/Admin", "--format", "json"))
     assert key == creds["AccessKeyId"]
     # options after TARGET and a command that itself starts with dashes
     done = run_switcher(env, "exec", "mfa/Guarded", "--mfa-code", "123456", "--",
                         sys.executable, "-c", "import os,sys; sys.exit(os.environ['AWS_REGION'] != 'us-east-1')")
     assert done.returncode == 0, done.stderr
+
+
+def test_exec_does_not_nest_into_another_target(env, aws_stack):
+    inside = {**env, "SWITCHER_TARGET": "dev/Admin"}
+    done = run_switcher(inside, "exec", "mfa/Guarded", "--mfa-code", "123456", "--", "true")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "switcher: already inside switcher exec for dev/Admin; exit that shell first\n")
+    assert assume_calls(aws_stack) == []
+    assert run_switcher(inside, "exec", "dev/Admin", "--", "true").returncode == 0
 
 
 def test_exec_missing_command_is_exit_2(env, aws_stack):
