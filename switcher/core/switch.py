@@ -26,6 +26,9 @@ def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=
         duration = v.check_duration(duration)
     if mfa_code is not None:
         mfa_code = v.check_token_code(mfa_code)
+        if not _may_use_mfa(config, target):
+            # silently unused, a code hides a mistake (wrong target, or a role missing its device)
+            raise InputError(f"{target.name} does not use MFA; drop --mfa-code")
     state = {"mfa_code": mfa_code}
     return _get(config, target, duration, state, mfa_prompt, refresh, chain=())
 
@@ -142,6 +145,24 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
                         duration=duration, mfa_serial=serial, mfa_code=code, session=session)
     cache.store(target, creds)
     return creds
+
+
+def _may_use_mfa(config, target) -> bool:
+    """False only when neither ``target`` nor any hop it is assumed via has an MFA device."""
+    from .targets import resolve
+
+    seen = set()
+    while not target.mfa_serial:
+        if not target.via:
+            return False
+        seen.add(target.name)
+        try:
+            target = resolve(config, target.via)
+        except InputError:
+            return True  # a broken chain: _get reports it with its context
+        if target.name in seen:
+            return True  # a loop: likewise
+    return True
 
 
 def _min_left(duration: int | None) -> float:

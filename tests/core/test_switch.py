@@ -252,3 +252,17 @@ def test_a_stale_aws_profile_for_the_default_chain_is_one_clean_line(env, calls,
     assert str(info.value) == (
         f"{variable} names profile 'nope', which is not in {tmp_path / 'config'}")
     assert calls == []
+
+
+def test_mfa_code_for_a_target_without_mfa_is_refused_before_any_call(env, calls):
+    with pytest.raises(InputError) as info:
+        switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Deep"), mfa_code="123456")
+    assert str(info.value) == "dev/Deep does not use MFA; drop --mfa-code"
+    assert calls == []
+
+
+def test_mfa_code_is_accepted_when_a_via_hop_uses_mfa(env, calls):
+    config = CONFIG.with_account(Account("x2x", "333333333333", source="ci", roles=(
+        Role("Behind", via="dev/Guarded"),)))
+    switch.get_credentials(config, resolve(config, "x2x"), mfa_code="123456")
+    assert [c.get("TokenCode") for c in calls] == ["123456", None]

@@ -256,6 +256,8 @@ BAD = [
     (("creds", "dev/Admin", "--duration", "50000"), "between 900 and 43200"),
     (("creds", "dev/Deep", "--duration", "7200"), "1 hour"),
     (("creds", "dev/Admin", "--mfa-code", "12a456"), "6 digits"),
+    (("creds", "dev/Deep", "--mfa-code", "123456"), "dev/Deep does not use MFA; drop --mfa-code"),
+    (("login", "dev/Admin", "--mfa-code", "123456", "--stdout"), "does not use MFA"),
     (("creds", "dev/Admin", "--format", "yaml"), "invalid choice"),
     (("creds", "dev"), "say which"),
     (("login", "dev/Admin", "--region", "mars"), "region"),
