@@ -16,6 +16,11 @@ from .core.errors import SwitcherError
 FORMATS = ("env", "fish", "powershell", "json", "ini")
 
 
+TARGET_HELP = "alias/role, alias (one role) or an ~/.aws/config role profile"
+MFA_CODE_HELP = "6-digit code from the MFA device"
+DURATION_HELP = "session length in seconds (900-43200; at most 3600 for chained roles)"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
         sys.stderr.write(f"switcher: {message} (see: {self.prog} --help)\n")
@@ -56,15 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = _cmd(sub, "login", "session:login", "open the AWS console for a target")
-    p.add_argument("target")
-    p.add_argument("--region")
+    p.add_argument("target", help=TARGET_HELP)
+    p.add_argument("--region", help="console region (default: the account's); must be in the "
+                   "target's partition")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--service", metavar="NAME", help="console service, e.g. ec2, s3, iam")
     group.add_argument("--destination", metavar="URL", help="a console URL to land on")
-    p.add_argument("--duration", type=int, metavar="S")
+    p.add_argument("--duration", type=int, metavar="S",
+                   help="session length in seconds; for roles assumed with long-term keys also "
+                   "the console session length (SessionDuration)")
     p.add_argument("--logout-first", action="store_true",
                    help="sign out of any console session first (breaks multi-session mode)")
-    p.add_argument("--mfa-code", metavar="CODE")
+    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
 
     p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
@@ -74,17 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
 
     p = _cmd(sub, "creds", "session:creds", "print temporary credentials for a target")
-    p.add_argument("target")
+    p.add_argument("target", help=TARGET_HELP)
     p.add_argument("--format", choices=FORMATS, default=None,
-                   help="env (default), fish, powershell, json (credential_process), ini")
-    p.add_argument("--duration", type=int, metavar="S")
-    p.add_argument("--mfa-code", metavar="CODE")
+                   help="env, fish, powershell, json (credential_process) or ini; default: "
+                   "settings.creds_format (env unless changed)")
+    p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
+    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--refresh", action="store_true", help="ignore the cache")
 
     p = _cmd(sub, "exec", "session:exec", "run a command with a target's credentials")
-    p.add_argument("target")
-    p.add_argument("--mfa-code", metavar="CODE")
-    p.add_argument("--duration", type=int, metavar="S")
+    p.add_argument("target", help=TARGET_HELP)
+    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
     p.add_argument("cmd", nargs="*", metavar="-- CMD [ARG]...",
                    help="the command; put it after -- when it has options of its own")
 
@@ -101,11 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=("esr", "aws-config"))
 
     p = _cmd(sub, "keys", "keys:keys", "store long-term access keys in the OS keyring")
-    ksub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    ksub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser,
+                            help="add, remove or list")
     q = ksub.add_parser("add", help="read key id and secret from a prompt or two stdin lines")
-    q.add_argument("source")
+    q.add_argument("source", help="name for the keys, used as an account's --source")
     q = ksub.add_parser("remove", help="forget a keyring source")
-    q.add_argument("source")
+    q.add_argument("source", help="a name from: switcher keys list")
     ksub.add_parser("list", help="list keyring sources")
 
     _cmd(sub, "sandbox", "sandbox:run", "serve the sandbox (moto + local sign-in) until interrupted")
@@ -132,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if command_after is not None:
         args.cmd = command_after
     if not getattr(args, "handler", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)  # a usage error: keep stdout for output
         return 2
     module_name, func_name = args.handler.split(":")
     try:

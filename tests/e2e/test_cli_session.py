@@ -408,3 +408,37 @@ def test_keys_add_prompts_on_a_terminal_without_echoing_the_secret(env, aws_stac
     assert key_id.encode() in output and secret.encode() not in output
     ok(env, "add", "keyed", "--account", "333333333333", "--role", "Deploy", "--source", "ci")
     assert json.loads(ok(env, "creds", "keyed", "--format", "json"))["Version"] == 1
+
+
+def _subparsers(parser):
+    import argparse
+
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return action
+
+
+@pytest.mark.parametrize("command", ["login", "creds", "exec", "keys"])
+def test_every_argument_of_the_session_commands_has_help(command):
+    import argparse
+
+    from switcher.cli import build_parser
+
+    parsers = [_subparsers(build_parser()).choices[command]]
+    if command == "keys":
+        parsers += list(_subparsers(parsers[0]).choices.values())
+    for parser in parsers:
+        for action in parser._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help and action.help != argparse.SUPPRESS, (
+                    f"{parser.prog} {action.dest} has no help")
+    if command == "creds":
+        (fmt,) = [a for a in parsers[0]._actions if a.dest == "format"]
+        assert "settings.creds_format" in fmt.help
+
+
+def test_bare_switcher_prints_help_to_stderr_and_exits_2(capsys):
+    from switcher.cli import main
+
+    assert main([]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("usage: switcher")
