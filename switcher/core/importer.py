@@ -364,23 +364,54 @@ def _via_profile(config: Config, names: dict[tuple[str, str], str], via: str) ->
     return names[(account.alias, role.name)] if role else via  # else: an AWS CLI profile
 
 
-def to_aws_config(config: Config) -> str:
+def switcher_command() -> str:
+    """How the AWS CLI should run us: the absolute path of the console script when it can
+    be found (a credential_process runs without the user's shell PATH tweaks)."""
+    import shutil
+    import sys
+
+    found = shutil.which("switcher") or shutil.which("switcher", path=str(Path(sys.executable).parent))
+    return found or "switcher"
+
+
+def _command_line(*argv: str) -> str:
+    # botocore splits credential_process with shlex on POSIX and with Windows rules on
+    # Windows; a path with spaces must survive either.
+    import os
+    import shlex
+    import subprocess
+
+    return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
+
+
+def to_aws_config(config: Config, command: str | None = None) -> str:
+    """Profiles the AWS CLI can use as they are. Targets whose base credentials only
+    Switcher can get (a keyring source, or its own default chain) become
+    ``credential_process`` profiles that run ``switcher creds``: a role_arn profile
+    without source_profile is refused by botocore ("Partial credentials found in
+    assume-role")."""
     lines = ["# AWS CLI role profiles, exported by Switcher."]
     keyring = set(config.keyring_sources)
     names = esr.section_names(config)
     for account in config.accounts:
         partition = partition_name(account.region)
         for role in account.roles:
-            lines += ["", f"[profile {names[(account.alias, role.name)]}]",
-                      f"role_arn = arn:{partition}:iam::{account.id}:role/{role.name}"]
+            arn = f"arn:{partition}:iam::{account.id}:role/{role.name}"
+            lines += ["", f"[profile {names[(account.alias, role.name)]}]"]
+            if not role.via and (not account.source or account.source in keyring):
+                base = (f"Switcher keyring source {account.source}" if account.source
+                        else "Switcher's default credentials")
+                target = f"{account.alias}/{role.name}"
+                lines += [f"# {arn}, assumed by Switcher with {base}",
+                          "credential_process = " + _command_line(
+                              command or switcher_command(), "creds", target, "--format", "json"),
+                          f"region = {account.region}"]
+                continue  # MFA, external id and duration are applied by Switcher itself
+            lines.append(f"role_arn = {arn}")
             if role.via:
                 lines.append(f"source_profile = {_via_profile(config, names, role.via)}")
-            elif account.source and account.source not in keyring:
-                lines.append(f"source_profile = {account.source}")
-            elif account.source:
-                lines.append(f"# base credentials: Switcher keyring source {account.source}")
             else:
-                lines.append("# base credentials: the default credential chain")
+                lines.append(f"source_profile = {account.source}")
             lines.append(f"region = {account.region}")
             mfa = role.mfa_serial or account.mfa_serial
             if mfa:

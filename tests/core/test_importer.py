@@ -222,10 +222,11 @@ sources = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_s
 
 @st.composite
 def chained_configs(draw):
-    """Configs the aws-config format can hold: a source is a profile (not one of ours), and
-    an account whose roles chain has no source of its own (chaining replaces it)."""
+    """Configs that round-trip through role_arn profiles: a source is a profile (not one of
+    ours), and an account whose roles chain has no source of its own (chaining replaces it).
+    Keyring and default-chain sources export as credential_process, tested apart."""
     config = draw(configs(account_strategy=accounts(
-        role_strategy=roles(hotkey=st.none()), source=st.none() | sources,
+        role_strategy=roles(hotkey=st.none()), source=sources,
         color=st.none(), mfa_process=st.none(), browser=st.none(), logout_first=st.none(),
         mfa_serial=st.none()), with_settings=False))
     config = Config(accounts=config.accounts)
@@ -252,6 +253,27 @@ def test_aws_config_export_then_import_round_trip(tmp_path_factory, config):
     assert result.skipped == []
 
 
+@settings(max_examples=100, deadline=None)
+@given(configs(account_strategy=accounts(source=st.none() | sources), with_settings=False),
+       st.data())
+def test_every_exported_profile_has_its_base_credentials(tmp_path_factory, config, data):
+    # botocore refuses a role_arn profile without source_profile or credential_source
+    # ("Partial credentials found in assume-role"): each one must say where it starts.
+    keyring = tuple(a.source for a in config.accounts if a.source and data.draw(st.booleans()))
+    config = Config(accounts=config.accounts, keyring_sources=tuple(dict.fromkeys(keyring)))
+    path = tmp_path_factory.mktemp("aws") / "config"
+    path.write_text(importer.to_aws_config(config, "/opt/switcher/bin/switcher"))
+    profiles = read_aws_profiles(path)
+    assert len(profiles) == sum(len(a.roles) for a in config.accounts)
+    for name, profile in profiles.items():
+        if "role_arn" in profile:
+            assert profile.get("source_profile") or profile.get("credential_source"), name
+        else:
+            command = profile["credential_process"].split()
+            assert command[:2] == ["/opt/switcher/bin/switcher", "creds"], name
+            assert command[3:] == ["--format", "json"]
+
+
 def test_aws_config_export_text():
     config = Config(
         accounts=(
@@ -261,10 +283,12 @@ def test_aws_config_export_text():
             Account("keys", "222222222222", "cn-north-1", source="mine",
                     roles=(Role("Ops", via="prod/team/Admin"),)),
             Account("plain", "333333333333", source="mine", roles=(Role("Ops"),)),
+            Account("bare", "444444444444", "eu-west-1",
+                    roles=(Role("team/Ops", duration=7200, mfa_serial="arn:aws:iam::999999999999:mfa/me"),)),
         ),
         keyring_sources=("mine",),
     )
-    text = importer.to_aws_config(config)
+    text = importer.to_aws_config(config, "/opt/my tools/switcher")
     assert (
         "[profile prod-team-Admin]\nrole_arn = arn:aws:iam::111111111111:role/team/Admin\n"
         "source_profile = corp\nregion = eu-west-1\nmfa_serial = arn:aws:iam::999999999999:mfa/me\n"
@@ -273,8 +297,14 @@ def test_aws_config_export_text():
     assert "external_id = ext-9" in text
     assert ("[profile keys-Ops]\nrole_arn = arn:aws-cn:iam::222222222222:role/Ops\n"
             "source_profile = prod-team-Admin\n") in text
-    assert "[profile plain-Ops]\nrole_arn = arn:aws:iam::333333333333:role/Ops\n" \
-           "# base credentials: Switcher keyring source mine\n" in text
+    assert ("[profile plain-Ops]\n"
+            "# arn:aws:iam::333333333333:role/Ops, assumed by Switcher with Switcher keyring source mine\n"
+            "credential_process = '/opt/my tools/switcher' creds plain/Ops --format json\n"
+            "region = us-east-1\n") in text
+    assert ("[profile bare-team-Ops]\n"
+            "# arn:aws:iam::444444444444:role/team/Ops, assumed by Switcher with Switcher's default credentials\n"
+            "credential_process = '/opt/my tools/switcher' creds bare/team/Ops --format json\n"
+            "region = eu-west-1\n") in text
 
 
 # --- links ----------------------------------------------------------------------------
@@ -370,8 +400,9 @@ def test_section_names_survive_botocore(tmp_path):
 def test_exports_keep_colliding_names_apart(tmp_path):
     # "xya-b" + "c" and "xya" + "b-c" both make "xya-b-c": the second must not hide the first.
     config = Config(accounts=(
-        Account("xya-b", "111111111111", roles=(Role("c"),)),
-        Account("xya", "222222222222", roles=(Role("b-c"), Role("Deploy", via="xya/b-c"))),
+        Account("xya-b", "111111111111", source="base", roles=(Role("c"),)),
+        Account("xya", "222222222222", source="base",
+                roles=(Role("b-c"), Role("Deploy", via="xya/b-c"))),
     ))
     path = tmp_path / "config"
     path.write_text(importer.to_aws_config(config))

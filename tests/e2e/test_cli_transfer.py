@@ -235,6 +235,40 @@ def test_the_aws_cli_reads_the_exported_profiles(accounts, tmp_path):
     assert got.stdout.strip() == "shared-secret-1"
 
 
+def test_the_aws_cli_signs_in_with_every_exported_profile(switcher_env, aws_stack, tmp_path):
+    """Exported profiles work in the real AWS CLI against the sandbox: a profile source
+    (role_arn + source_profile), a keyring source and Switcher's default chain (both as
+    credential_process), and a role chained from the keyring one."""
+    aws = require_tool("aws")["aws"]
+    env = dict(switcher_env)
+    key_id, secret = aws_stack.user_keys()
+    assert sw(env, "keys", "add", "ci", input=f"{key_id}\n{secret}\n").returncode == 0
+    ok(env, "add", "prod", "--account", "111111111111", "--role", "Admin", "--source", "base")
+    ok(env, "add", "keyed", "--account", "222222222222", "--role", "Deploy", "--source", "ci")
+    ok(env, "add", "bare", "--account", "333333333333", "--role", "team/Ops")
+    ok(env, "add", "deep", "--account", "444444444444", "--role", "Deep", "--via", "keyed/Deploy")
+    # Switcher's default chain finds these; `aws --profile` ignores them (an explicit
+    # profile wins over the environment), so each profile must bring its own credentials.
+    env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = aws_stack.user_keys()
+    exported = ok(env, "export", "aws-config")
+    assert "credential_process" in exported and secret not in exported
+    config = Path(env["AWS_CONFIG_FILE"])
+    config.write_text(config.read_text() + "\n" + exported)
+    # The CLI runs `switcher` by the absolute path in the file, not by PATH.
+    env["PATH"] = "/usr/bin:/bin"
+    for profile, arn in [
+        ("prod-Admin", "arn:aws:sts::111111111111:assumed-role/Admin/"),
+        ("keyed-Deploy", "arn:aws:sts::222222222222:assumed-role/Deploy/"),
+        ("bare-team-Ops", "arn:aws:sts::333333333333:assumed-role/Ops/"),
+        ("deep-Deep", "arn:aws:sts::444444444444:assumed-role/Deep/"),
+    ]:
+        done = subprocess.run([aws, "sts", "get-caller-identity", "--profile", profile,
+                               "--output", "json"], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, f"{profile}: {done.stderr}"
+        assert json.loads(done.stdout)["Arn"].startswith(arn), profile
+
+
 BAD_ESR = "[fine]\naws_account_id = 123456789012\nrole_name = Ok\n[broken]\nrole_name = X\n"
 BAD_AWS = AWS_CONFIG + "\n[profile bad]\nrole_arn = arn:aws:iam::123456789012:role/X\nduration_seconds = 5\n"
 
