@@ -12,9 +12,7 @@ import os
 import sys
 
 from .core.errors import SwitcherError
-
-FORMATS = ("env", "fish", "powershell", "json", "ini")
-
+from .core.model import CREDS_FORMATS
 
 TARGET_HELP = "alias/role, alias (one role) or an ~/.aws/config role profile"
 MFA_CODE_HELP = "6-digit code from the MFA device"
@@ -83,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _cmd(sub, "creds", "session:creds", "print temporary credentials for a target")
     p.add_argument("target", help=TARGET_HELP)
-    p.add_argument("--format", choices=FORMATS, default=None,
+    p.add_argument("--format", choices=CREDS_FORMATS, default=None,
                    help="env, fish, powershell, json (credential_process) or ini; default: "
                    "settings.creds_format (env unless changed)")
     p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)

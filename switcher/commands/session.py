@@ -10,20 +10,15 @@ import sys
 
 from ..core import config as store
 from ..core import switch
-from ..core import validate as v
 from ..core.errors import AwsError, InputError
 from ..core.targets import resolve
 
 
 def _load_target(args):
+    # flags (duration, MFA code, region) are checked once, by core.switch, before any
+    # keyring or network work
     config = store.load()
-    target = resolve(config, args.target)
-    # every flag is checked before any keyring or network work
-    if getattr(args, "duration", None) is not None:
-        v.check_duration(args.duration)
-    if getattr(args, "mfa_code", None) is not None:
-        v.check_token_code(args.mfa_code)
-    return config, target
+    return config, resolve(config, args.target)
 
 
 def creds(args) -> int:
@@ -40,8 +35,6 @@ def creds(args) -> int:
 
 def login(args) -> int:
     config, target = _load_target(args)
-    if args.region is not None:
-        v.check_region(args.region)
     url = switch.console_url(
         config, target, region=args.region, service=args.service,
         destination=args.destination, duration=args.duration,
@@ -66,8 +59,6 @@ def _split_exec_args(args) -> list[str]:
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
-    if getattr(args, "duration", None) is not None:
-        args.duration = v.check_duration(args.duration)
     return cmd
 
 

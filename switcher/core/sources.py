@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import keystore
 from .credentials import LONG_TERM, Credentials
 from .errors import AwsError, InputError
+from .targets import aws_config_file
 
 TEMPORARY = "temporary"  # source credentials with a session token: roles assumed with them are chained
 
@@ -34,7 +35,7 @@ def source_credentials(config, source: str | None, *, session=None) -> Credentia
 def _from_botocore(profile: str | None, session=None) -> Credentials:
     from botocore import exceptions as bx
 
-    from .sts import new_session
+    from .sts import new_session, one_line
 
     try:
         session = session or new_session(profile, env_profile=profile is None)
@@ -44,7 +45,7 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
         if profile is None:
             raise _stale_env_profile() from None
         raise InputError(
-            f"AWS CLI profile {profile!r} does not exist (see {_config_file()}); "
+            f"AWS CLI profile {profile!r} does not exist (see {aws_config_file()}); "
             "fix the account's source or run: switcher keys add " + str(profile)
         ) from None
     except (bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError, bx.TokenRetrievalError):
@@ -53,13 +54,13 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
             f"run: aws sso login --profile {profile or 'default'}"
         ) from None
     except bx.CredentialRetrievalError as exc:
-        raise AwsError(f"{describe(profile)} failed: {_one_line(exc)}") from None
+        raise AwsError(f"{describe(profile)} failed: {one_line(exc)}") from None
     except bx.PartialCredentialsError as exc:
-        raise InputError(f"{describe(profile)} is incomplete: {_one_line(exc)}") from None
+        raise InputError(f"{describe(profile)} is incomplete: {one_line(exc)}") from None
     except bx.NoCredentialsError:
         frozen = None
     except bx.BotoCoreError as exc:
-        raise AwsError(f"{describe(profile)} failed: {_one_line(exc)}") from None
+        raise AwsError(f"{describe(profile)} failed: {one_line(exc)}") from None
     except Exception as exc:  # e.g. ClientError from a profile's own AssumeRole
         from .sts import map_error
 
@@ -78,20 +79,8 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
 def _stale_env_profile() -> InputError:
     import os
 
-    from .targets import aws_config_file
-
     for name in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):  # botocore's order
         if os.environ.get(name):
             return InputError(
                 f"{name} names profile {os.environ[name]!r}, which is not in {aws_config_file()}")
     return InputError(f"the default AWS profile is not in {aws_config_file()}")
-
-
-def _config_file() -> str:
-    import os
-
-    return os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())

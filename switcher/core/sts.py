@@ -18,6 +18,7 @@ from botocore.session import Session
 
 from .credentials import Credentials
 from .errors import AwsError, InputError, SwitcherError
+from .targets import aws_config_file
 
 # A hung network must not hang the CLI or a GUI worker for minutes.
 _CLIENT_CONFIG = BotoConfig(
@@ -131,7 +132,7 @@ def map_error(exc: Exception, *, what: str, target=None, duration=None) -> Switc
     if isinstance(exc, bx.ClientError):
         err = exc.response.get("Error", {})
         code = err.get("Code", "")
-        message = _one_line(err.get("Message", "")) or code
+        message = one_line(err.get("Message", "")) or code
         lower = message.lower()
         if "multifactorauthentication" in lower.replace(" ", ""):
             return AwsError(
@@ -170,18 +171,17 @@ def map_error(exc: Exception, *, what: str, target=None, duration=None) -> Switc
         where = f" at {endpoint}" if endpoint else ""
         return AwsError(f"cannot reach AWS STS{where}: the network is down or the endpoint is unreachable")
     if isinstance(exc, (bx.ReadTimeoutError, bx.ConnectionClosedError, bx.HTTPClientError)):
-        return AwsError(f"the connection to AWS STS failed {what}: {_one_line(exc)}")
+        return AwsError(f"the connection to AWS STS failed {what}: {one_line(exc)}")
     if isinstance(exc, bx.NoCredentialsError):
         return InputError(f"no AWS credentials to use {what}")
     if isinstance(exc, bx.ProfileNotFound):
-        from .targets import aws_config_file
-
         profile = getattr(exc, "kwargs", {}).get("profile")
         return InputError(f"AWS CLI profile {profile!r} is not in {aws_config_file()}")
     if isinstance(exc, bx.BotoCoreError):
-        return AwsError(f"{what} failed: {_one_line(exc)}")
-    return AwsError(f"{what} failed: {type(exc).__name__}: {_one_line(exc)}")
+        return AwsError(f"{what} failed: {one_line(exc)}")
+    return AwsError(f"{what} failed: {type(exc).__name__}: {one_line(exc)}")
 
 
-def _one_line(exc) -> str:
+def one_line(exc) -> str:
+    """Any message on one line (botocore's span several, with indentation)."""
     return " ".join(str(exc).split())

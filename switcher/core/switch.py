@@ -22,14 +22,7 @@ def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=
     ``duration`` (seconds) overrides the role's and the settings' default; a cached session
     with less time left than an explicitly asked duration is renewed.
     """
-    if duration is not None:
-        duration = v.check_duration(duration)
-    if mfa_code is not None:
-        mfa_code = v.check_token_code(mfa_code)
-        if not _may_use_mfa(config, target):
-            # silently unused, a code hides a mistake (wrong target, or a role missing its device)
-            raise InputError(f"{target.name} does not use MFA; drop --mfa-code")
-    state = {"mfa_code": mfa_code}
+    duration, state = _check_inputs(config, target, duration, mfa_code)
     return _get(config, target, duration, state, mfa_prompt, refresh, chain=())
 
 
@@ -47,24 +40,23 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
     """A federated console sign-in URL (a secret: valid 15 minutes, never log it)."""
     if region is not None:
         region = _check_console_region(region, target)
-    if duration is not None:
-        duration = v.check_duration(duration, chained=bool(target.via))
+    duration, state = _check_inputs(config, target, duration, mfa_code)
     from . import signin
 
     # a bad --service/--destination must fail before any AWS call
     signin.destination_url(region or target.region, service=service, destination=destination)
-    creds = get_credentials(config, target, mfa_code=mfa_code, mfa_prompt=mfa_prompt)
+    # a via target is chained, so the duration sizes its AssumeRole; otherwise it is the
+    # console's SessionDuration, unless the source turns out to be temporary (below)
+    creds = _get(config, target, duration if target.via else None, state, mfa_prompt,
+                 False, chain=())
     session_duration = None
     if creds.kind == ASSUMED:
         # long-term-key sessions may ask the console for up to 12 h, independent of the creds
         session_duration = duration or target.duration or config.settings.default_duration
-    elif duration is not None:
-        # chained: the console session lasts as long as the credentials, sized by AssumeRole
-        v.check_duration(duration, chained=True)
-        left = creds.seconds_left() or 0
-        if left < duration - cache.MIN_SECONDS_LEFT:
-            creds = get_credentials(config, target, duration=duration, mfa_code=mfa_code,
-                                    mfa_prompt=mfa_prompt, refresh=True)
+    elif duration is not None and not target.via:
+        # chained through a profile's session: the console session lasts as long as the
+        # credentials, so AssumeRole sizes it (a cached session long enough is kept)
+        creds = _get(config, target, duration, state, mfa_prompt, False, chain=())
     if logout_first is None:
         logout_first = target.logout_first
     if logout_first is None:
@@ -76,6 +68,22 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
 
 
 # -- internals ---------------------------------------------------------------------------
+
+
+def _check_inputs(config, target, duration, mfa_code) -> tuple[int | None, dict]:
+    """The caller's duration and MFA code, checked once, before any keyring or AWS call.
+
+    Returns the duration and the state the code travels in (it is good for one call).
+    """
+    if duration is not None:
+        # a via target is known to be chained; a profile source may still turn out so (_get)
+        duration = v.check_duration(duration, chained=bool(target.via))
+    if mfa_code is not None:
+        mfa_code = v.check_token_code(mfa_code)
+        if not _may_use_mfa(config, target):
+            # silently unused, a code hides a mistake (wrong target, or a role missing its device)
+            raise InputError(f"{target.name} does not use MFA; drop --mfa-code")
+    return duration, {"mfa_code": mfa_code}
 
 
 def _check_console_region(region: str, target) -> str:
@@ -105,7 +113,7 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
     if target.via:
         from .targets import resolve
 
-        _duration(config, target, duration, chained=True)  # fail before the first hop's call
+        duration = _duration(config, target, duration, chained=True)  # before the first hop's call
         try:
             via_target = resolve(config, target.via)
         except InputError as exc:
@@ -124,9 +132,9 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
             session = new_session(env_profile=target.source is None)
         source = source_credentials(config, target.source, session=session)
         source_kind = source.kind
+        duration = _duration(config, target, duration, chained=source_kind != LONG_TERM)
 
     kind = ASSUMED if source_kind == LONG_TERM else CHAINED
-    duration = _duration(config, target, duration, chained=kind == CHAINED)
     session_name = _session_name(config, target)
 
     serial = target.mfa_serial
@@ -172,9 +180,15 @@ def _min_left(duration: int | None) -> float:
 
 
 def _duration(config, target, explicit: int | None, *, chained: bool) -> int | None:
-    """explicit > role > settings default > omitted (AWS then gives 1 hour)."""
+    """explicit > role > settings default > omitted (AWS then gives 1 hour).
+
+    ``explicit`` was checked on entry (_check_inputs), as chained when ``target.via``.
+    """
     if explicit is not None:
-        return v.check_duration(explicit, chained=chained)
+        if chained and not target.via and explicit > v.CHAINED_MAX_DURATION:
+            # only now known: the profile source gave temporary credentials
+            return v.check_duration(explicit, chained=True)
+        return explicit
     if target.duration is not None:
         try:
             return v.check_duration(target.duration, chained=chained)

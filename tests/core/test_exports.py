@@ -174,6 +174,16 @@ def test_ini_refuses_line_breaks():
         render(Credentials("A", "x\ny", "t", EXP), "ini", profile="p")
 
 
+def test_one_list_of_formats():
+    from switcher.cli import build_parser
+    from switcher.core import exports, model
+
+    assert exports.FORMATS is model.CREDS_FORMATS
+    creds = build_parser()._subparsers._group_actions[0].choices["creds"]
+    (fmt,) = [a for a in creds._actions if a.dest == "format"]
+    assert fmt.choices is model.CREDS_FORMATS
+
+
 def test_unknown_format_is_input_error():
     with pytest.raises(InputError, match="format"):
         render(CREDS, "yaml")

@@ -79,6 +79,13 @@ def test_missing_profile_names_it(aws_files):
         sources.source_credentials(Config(), "nope")
 
 
+def test_missing_profile_names_the_real_config_file(aws_files, monkeypatch):
+    monkeypatch.setenv("AWS_CONFIG_FILE", "~/config")  # HOME is the test's directory
+    with pytest.raises(InputError) as info:
+        sources.source_credentials(Config(), "nope")
+    assert f"(see {aws_files[0]})" in str(info.value)
+
+
 def test_no_default_credentials(aws_files):
     with pytest.raises(InputError, match="no AWS credentials found"):
         sources.source_credentials(Config(), None)

@@ -266,3 +266,30 @@ def test_mfa_code_is_accepted_when_a_via_hop_uses_mfa(env, calls):
         Role("Behind", via="dev/Guarded"),)))
     switch.get_credentials(config, resolve(config, "x2x"), mfa_code="123456")
     assert [c.get("TokenCode") for c in calls] == ["123456", None]
+
+
+def test_an_explicit_duration_is_checked_once_per_call(env, calls, login_calls, monkeypatch):
+    from switcher.core import validate
+
+    checked = []
+    real = validate.check_duration
+
+    def counting(value, **kwargs):
+        checked.append(value)
+        return real(value, **kwargs)
+
+    monkeypatch.setattr(validate, "check_duration", counting)
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Admin"), duration=900)
+    switch.get_credentials(CONFIG, resolve(CONFIG, "dev/Deep"), duration=1800)
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Deep"), duration=2700)
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), duration=43200)
+    assert checked == [900, 1800, 2700, 43200]
+    assert [c.get("DurationSeconds") for c in calls] == [900, 1800, 2700]  # hops cached
+
+
+def test_console_url_uses_an_mfa_code_once(env, calls, login_calls):
+    # a code AWS has accepted cannot be sent again: a longer chained session reuses the hop
+    config = CONFIG.with_account(Account("x2x", "333333333333", source="ci", roles=(
+        Role("Behind", via="dev/Guarded"),)))
+    switch.console_url(config, resolve(config, "x2x"), duration=3600, mfa_code="123456")
+    assert [c.get("TokenCode") for c in calls] == ["123456", None]
