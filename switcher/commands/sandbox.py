@@ -15,8 +15,11 @@ HOWTO = """\
 #   switcher login acme-audit/Auditor              # a chained role (via acme-dev/Developer)
 #   switcher login acme-prod/Admin --mfa-code 123456   # MFA role: any 6 digits work here
 #   switcher creds partner-data/DataAccess --format json
+# Sessions are cached in that shell's OS keyring, tied to this sandbox's endpoints; with
+# no keyring there nothing is cached (each command warns once and asks the sandbox again).
 # Request log (no secrets): {log_url}
-# Press Ctrl+C to stop; the demo config and keys are deleted then."""
+# Press Ctrl+C to stop; the demo config and its AWS files are deleted then (sessions
+# already cached stay in the keyring, never used outside this sandbox)."""
 
 
 def run(args) -> int:

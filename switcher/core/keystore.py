@@ -18,6 +18,7 @@ SESSIONS_SERVICE = "switcher:sessions"
 
 _backend_cache: list = []  # [backend or None], resolved once per process
 _warned = False
+_warn_lock = threading.Lock()  # GUI workers may miss the cache at the same moment
 _fast: dict = {}  # "conn": an open secretservice.Connection, "off": the fast path failed
 _fast_lock = threading.Lock()  # one D-Bus connection, shared by GUI worker threads
 
@@ -93,7 +94,7 @@ def backend_name() -> str:
 def _require():
     found = backend()
     if found is None:
-        raise KeyringUnavailable("no OS keyring is available (install or unlock a SecretService)")
+        raise KeyringUnavailable("no OS keyring (install or unlock a SecretService)")
     return found
 
 
@@ -148,13 +149,16 @@ def _describe(exc: Exception) -> str:
 
 
 def warn_no_cache(reason: str) -> None:
-    """One warning per process: the cache is a convenience, not worth repeated noise."""
+    """One short line per process, on stderr (never stdout: credential_process and eval
+    read that): the cache is a convenience, not worth repeated noise."""
     global _warned
-    if not _warned:
+    with _warn_lock:
+        if _warned:
+            return
         _warned = True
-        import logging
+    import logging
 
-        logging.getLogger("switcher").warning("switcher: warning: %s; credentials are not cached", reason)
+    logging.getLogger("switcher").warning("switcher: warning: %s; sessions are not cached", reason)
 
 
 # -- long-term keys of keyring sources ------------------------------------------------

@@ -89,6 +89,24 @@ def test_warning_is_given_once(no_keyring, caplog):
     assert "not cached" in caplog.records[0].getMessage()
 
 
+def test_warning_is_given_once_across_threads(no_keyring, caplog):
+    import threading
+
+    start = threading.Barrier(8)
+
+    def miss():
+        start.wait()
+        keystore.warn_no_cache("no OS keyring")
+
+    with caplog.at_level(logging.WARNING, logger="switcher"):
+        threads = [threading.Thread(target=miss) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(caplog.records) == 1
+
+
 # -- the lean Secret Service path must be interchangeable with keyring's backend ---------
 
 

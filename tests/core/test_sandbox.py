@@ -379,3 +379,12 @@ def test_importing_the_sandbox_package_does_not_import_moto_or_boto3():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=30)
     assert out.stdout.strip() == "[]"
+
+
+def test_howto_says_what_is_cached_and_what_is_deleted():
+    from switcher.commands.sandbox import HOWTO
+
+    text = " ".join(line.lstrip("# ") for line in HOWTO.splitlines())
+    assert "keys are deleted" not in text  # keys live in the user's keyring, not the sandbox
+    assert "no keyring there nothing is cached" in text
+    assert "demo config and its AWS files are deleted" in text
