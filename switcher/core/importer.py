@@ -49,13 +49,6 @@ class ImportResult:
         return line
 
 
-_ROLE_KEYS = ("name", "duration", "external_id", "mfa_serial", "via")
-
-
-def _options(role: dict[str, Any]) -> tuple:
-    return tuple(role.get(key) for key in _ROLE_KEYS)
-
-
 @dataclass
 class _Slot:
     """One account being imported into: an existing one, or new ``fields``."""
@@ -63,11 +56,40 @@ class _Slot:
     fields: dict[str, Any]  # alias, id, region, color, source
     account: Account | None = None  # None for a new account
     added: list[dict[str, Any]] = field(default_factory=list)
-    present: dict[str, tuple] = field(default_factory=dict)  # role name -> _options()
+    present: dict[str, dict[str, Any]] = field(default_factory=dict)  # role name -> role fields
+
+    @property
+    def partition(self) -> str:
+        return partition_name(self.fields["region"])
+
+    def effective(self, role: dict[str, Any]) -> dict[str, Any]:
+        """What a profile for this role of this account would say."""
+        return {"region": self.fields["region"],
+                "source": None if role.get("via") else self.fields["source"], **role}
+
+
+# How a profile may differ from the target already there, in the order reports list them.
+_COMPARED = (("region", "region"), ("source", "source"), ("via", "chained via"),
+             ("duration", "duration"), ("mfa_serial", "MFA device"), ("external_id", "external id"))
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    out = []
+    for key, label in _COMPARED:
+        if old.get(key) != new.get(key):
+            # An external id is shared with a third party: say that it differs, not what it is.
+            out.append(label if key == "external_id" else
+                       f"{label} {old.get(key) or 'none'} vs {new.get(key) or 'none'}")
+    return out
+
+
+def _source_name(source: str | None) -> str:
+    return f"source {source}" if source else "the default credentials"
 
 
 class _Merger:
-    """Adds roles to existing or new accounts without touching what is already there.
+    """Adds roles to existing or new accounts without touching what is already there, and
+    never makes a second account with an id that one already has.
     Indexed by account id and alias: imports of thousands of profiles stay fast."""
 
     def __init__(self, config: Config) -> None:
@@ -80,8 +102,8 @@ class _Merger:
                                                            "source")}, account)
             for r in account.roles:
                 # Effective values: an account-wide MFA device applies to each role.
-                slot.present[r.name] = _options({**r.to_dict(),
-                                                 "mfa_serial": r.mfa_serial or account.mfa_serial})
+                fields = {k: val for k, val in r.to_dict().items() if k != "hotkey"}
+                slot.present[r.name] = {**fields, "mfa_serial": r.mfa_serial or account.mfa_serial}
             self._index(slot)
         self.result = ImportResult(config)
 
@@ -90,22 +112,14 @@ class _Merger:
         self.by_id.setdefault(slot.fields["id"], []).append(slot)
         self.aliases.add(slot.fields["alias"])
 
-    def find(self, account_id: str, role: dict[str, Any], *, source: str | None,
-             region: str, strict: bool) -> tuple[_Slot | None, bool]:
-        """The account to put the role in, and whether it is already there."""
-        for slot in self.by_id.get(account_id, []):
-            present = slot.present.get(role["name"])
-            if not strict:
-                return slot, present is not None
-            # A ~/.aws/config profile carries its own source, region and options, and an
-            # account holds a role name once: only an exact match may share an account.
-            if slot.fields["source"] != source or slot.fields["region"] != region:
-                continue
-            if present is None:
-                return slot, False
-            if present == _options(role):
-                return slot, True
-        return None, False
+    def find(self, account_id: str, role_name: str, partition: str) -> _Slot | None:
+        """The account with this id: the one holding the role, else one in the role's
+        partition (configs from before this rule may list an id twice)."""
+        slots = self.by_id.get(account_id, [])
+        for slot in slots:
+            if role_name in slot.present:
+                return slot
+        return next((s for s in slots if s.partition == partition), slots[0] if slots else None)
 
     def new_alias(self, candidates: list[str | None], account_id: str) -> str:
         valid = [c for c in candidates if c and v.ALIAS_RE.match(c)] + [account_id]
@@ -122,19 +136,48 @@ class _Merger:
 
     def add(self, entry: str, *, account_id: str, role: dict[str, Any], alias_candidates,
             region: str, color: str | None = None, source: str | None = None,
-            strict: bool = False) -> str:
-        """Add one role; returns the target name it has (or already had)."""
-        slot, present = self.find(account_id, role, source=source, region=region, strict=strict)
+            strict: bool = False) -> str | None:
+        """Add one role; returns the target name it has (or the one already there), or
+        None when it was skipped without one.
+
+        ``strict`` (a ~/.aws/config profile, which carries its own source, region and
+        options): a role already there with other values is skipped with the differences.
+        Otherwise (ESR, a link: they carry no role options) the name alone matches."""
+        partition = partition_name(region)
+        slot = self.find(account_id, role["name"], partition)
         if slot is None:
             slot = _Slot({"alias": self.new_alias(alias_candidates, account_id), "id": account_id,
                           "region": region, "color": color, "source": source})
             self._index(slot)
+        elif slot.partition != partition:
+            # The same digits in another partition are another account; one alias cannot
+            # hold both, and a second account with the id is what we never make.
+            self.result.skipped.append((entry, (
+                f"account {account_id} is listed as {slot.fields['alias']} in partition "
+                f"{slot.partition}, this role is in {partition}")))
+            return None
         target = f"{slot.fields['alias']}/{role['name']}"
-        if present:
-            self.result.skipped.append((entry, f"already present as {target}"))
+        present = slot.present.get(role["name"])
+        if present is not None:
+            differs = _differences(slot.effective(present),
+                                   {"region": region, "source": None if role.get("via") else source,
+                                    **role}) if strict else []
+            if differs:
+                self.result.skipped.append((entry, f"differs from {target}: {', '.join(differs)}; "
+                                                   "edit it or remove it first"))
+            else:
+                self.result.skipped.append((entry, f"already present as {target}"))
             return target
+        if strict and not role.get("via") and slot.fields["source"] != source:
+            if slot.account is None and all(r.get("via") for r in slot.present.values()):
+                slot.fields["source"] = source  # so far only chained roles, which ignore it
+            else:
+                self.result.skipped.append((entry, (
+                    f"account {slot.fields['alias']} uses {_source_name(slot.fields['source'])}, "
+                    f"this profile {_source_name(source)}; add the role by hand if that is right")))
+                return None
         slot.added.append(role)
-        slot.present[role["name"]] = _options(role)
+        slot.present[role["name"]] = role
         return target
 
     def finish(self) -> ImportResult:
@@ -209,9 +252,14 @@ def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
         entries.append((name, match["account"], role, region, source, via))
 
     merger = _Merger(config)
-    target_of: dict[str, str] = {}
+    target_of: dict[str, str | None] = {}
     for name, account_id, role, region, source, via in _sources_first(entries):
         if via:
+            if target_of[via] is None:
+                merger.result.skipped.append((f"profile {name}",
+                                              f"its source_profile {via} was not imported"))
+                target_of[name] = None
+                continue
             role["via"] = target_of[via]
         target_of[name] = merger.add(
             f"profile {name}", account_id=account_id, role=role, region=region, source=source,

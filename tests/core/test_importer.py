@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -73,7 +74,10 @@ def _profiles(tmp_path, text=AWS_CONFIG):
 
 def test_aws_config_import_maps_every_option(tmp_path):
     result = importer.plan_aws_config(Config(), _profiles(tmp_path))
-    assert result.summary() == "added 5 accounts, 6 roles; skipped 0"
+    assert result.summary() == (
+        "added 4 accounts, 5 roles; skipped 1 (profile prod-west: differs from prod/Admin: "
+        "region eu-west-1 vs us-west-2, MFA device arn:aws:iam::999999999999:mfa/me vs none; "
+        "edit it or remove it first)")
     accounts = {a.alias: a for a in result.config.accounts}
     prod = accounts["prod"]
     assert (prod.id, prod.source, prod.region) == ("111111111111", "base", "eu-west-1")
@@ -81,9 +85,8 @@ def test_aws_config_import_maps_every_option(tmp_path):
         Role("Admin", mfa_serial="arn:aws:iam::999999999999:mfa/me"),
         Role("team/ops/ReadOnly", duration=7200),
     )
-    # Same account, other region: account-wide settings differ, so it is its own account.
-    west = accounts["prod-west"]
-    assert (west.id, west.region, west.roles) == ("111111111111", "us-west-2", (Role("Admin"),))
+    # Same account, other region: never a second account with the same id.
+    assert "prod-west" not in accounts
     deep = accounts["deep"]
     assert deep.source is None and deep.roles == (
         Role("Deep", external_id="abc123", via="prod/Admin"),)
@@ -117,12 +120,107 @@ def test_aws_config_import_rejects_any_bad_profile(tmp_path, extra, message):
         importer.plan_aws_config(Config(), profiles)
 
 
-def test_same_role_with_other_options_is_kept_apart(tmp_path):
+def _ids_are_unique(config: Config) -> bool:
+    ids = [a.id for a in config.accounts]
+    return len(ids) == len(set(ids))
+
+
+def test_same_role_with_other_options_is_skipped_with_the_differences(tmp_path):
     text = AWS_CONFIG + ("\n[profile prod-Admin-ext]\nrole_arn = arn:aws:iam::111111111111:role/Admin\n"
-                         "source_profile = base\nexternal_id = other-ext\n")
+                         "source_profile = base\nexternal_id = other-ext\n"
+                         "mfa_serial = arn:aws:iam::999999999999:mfa/me\n")
     result = importer.plan_aws_config(Config(), _profiles(tmp_path, text))
-    (ext,) = [a for a in result.config.accounts if a.alias == "prod-admin-ext"]
-    assert ext.roles == (Role("Admin", external_id="other-ext"),) and result.skipped == []
+    assert ("profile prod-Admin-ext", "differs from prod/Admin: external id; edit it or remove "
+            "it first") in result.skipped
+    assert "other-ext" not in result.summary()  # the external id's value stays out of reports
+    assert _ids_are_unique(result.config)
+
+
+CHAINED = """
+[profile base]
+region = eu-west-1
+
+[profile team-Admin]
+role_arn = arn:aws:iam::111111111111:role/Admin
+source_profile = base
+
+[profile chained-Chain]
+role_arn = arn:aws:iam::222222222222:role/Chain
+source_profile = team-Admin
+duration_seconds = 3600
+"""
+
+
+def test_reimporting_an_edited_profile_skips_it_and_keeps_ids_unique(tmp_path):
+    first = importer.plan_aws_config(Config(), _profiles(tmp_path, CHAINED)).config
+    edited = CHAINED.replace("duration_seconds = 3600", "duration_seconds = 2700")
+    again = importer.plan_aws_config(first, _profiles(tmp_path, edited))
+    assert not again.changed and again.config == first
+    assert again.skipped == [
+        ("profile team-Admin", "already present as team/Admin"),
+        ("profile chained-Chain",
+         "differs from chained/Chain: duration 3600 vs 2700; edit it or remove it first"),
+    ]
+
+
+def test_a_known_account_id_under_another_alias_gets_the_new_roles(tmp_path):
+    # The profiles inherit eu-west-1 from base: the account's own region still wins.
+    config = Config(accounts=(Account("prod", "111111111111", "us-east-1", source="base",
+                                      roles=(Role("Admin"),)),))
+    text = ("[profile base]\nregion = eu-west-1\n"
+            "[profile legacy-Admin]\nrole_arn = arn:aws:iam::111111111111:role/Admin\n"
+            "source_profile = base\n"
+            "[profile legacy-ReadOnly]\nrole_arn = arn:aws:iam::111111111111:role/ReadOnly\n"
+            "source_profile = base\n"
+            "[profile legacy-Deep]\nrole_arn = arn:aws:iam::222222222222:role/Deep\n"
+            "source_profile = legacy-ReadOnly\n")
+    result = importer.plan_aws_config(config, _profiles(tmp_path, text))
+    assert result.summary() == (
+        "added 1 account, 2 roles; skipped 1 (profile legacy-Admin: differs from prod/Admin: "
+        "region us-east-1 vs eu-west-1; edit it or remove it first)")
+    assert [r.name for r in result.config.account("prod").roles] == ["Admin", "ReadOnly"]
+    assert result.config.account("legacy").roles == (Role("Deep", via="prod/ReadOnly"),)
+    assert _ids_are_unique(result.config)
+
+
+def test_a_known_account_with_another_source_is_not_given_the_role(tmp_path):
+    # The role would be assumed with the account's credentials, not the profile's.
+    config = Config(accounts=(Account("prod", "111111111111", source="base", roles=(Role("Admin"),)),))
+    text = ("[profile other]\nregion = us-east-1\n"
+            "[profile prod-Ops]\nrole_arn = arn:aws:iam::111111111111:role/Ops\nsource_profile = other\n"
+            "[profile hop]\nrole_arn = arn:aws:iam::222222222222:role/Hop\nsource_profile = prod-Ops\n"
+            "[profile later]\nrole_arn = arn:aws:iam::222222222222:role/Direct\nsource_profile = other\n")
+    result = importer.plan_aws_config(config, _profiles(tmp_path, text))
+    assert result.skipped == [
+        ("profile prod-Ops", "account prod uses source base, this profile source other; add "
+                             "the role by hand if that is right"),
+        ("profile hop", "its source_profile prod-Ops was not imported"),
+    ]
+    # An account this import made for chained roles only takes the first direct source.
+    text = text.replace("source_profile = prod-Ops", "source_profile = first")
+    text = ("[profile first]\nrole_arn = arn:aws:iam::333333333333:role/First\n"
+            "source_profile = other\n") + text
+    accounts = {a.id: a for a in importer.plan_aws_config(config, _profiles(tmp_path, text)).config.accounts}
+    assert accounts["222222222222"].source == "other"
+    assert [r.name for r in accounts["222222222222"].roles] == ["Hop", "Direct"]
+
+
+def test_an_account_id_known_in_another_partition_is_not_merged(tmp_path):
+    config = Config(accounts=(Account("prod", "111111111111", "eu-west-1", roles=(Role("Admin"),)),))
+    text = ("[profile cn-Ops]\nrole_arn = arn:aws-cn:iam::111111111111:role/Ops\n"
+            "[profile cn-Deep]\nrole_arn = arn:aws:iam::222222222222:role/Deep\n"
+            "source_profile = cn-Ops\n")
+    result = importer.plan_aws_config(config, _profiles(tmp_path, text))
+    assert result.skipped == [
+        ("profile cn-Ops", "account 111111111111 is listed as prod in partition aws, "
+                           "this role is in aws-cn"),
+        ("profile cn-Deep", "its source_profile cn-Ops was not imported"),
+    ]
+    assert not result.changed
+    url = "https://signin.amazonaws.cn/switchrole?account=111111111111&roleName=Ops"
+    assert importer.plan_link(config, url).skipped == [
+        ("link 111111111111/Ops", "account 111111111111 is listed as prod in partition aws, "
+                                  "this role is in aws-cn")]
 
 
 def test_chained_profiles_may_come_before_their_source_but_not_loop(tmp_path):
@@ -181,31 +279,40 @@ def test_generated_profiles_import(tmp_path_factory, case):
     text, expected = case
     path = tmp_path_factory.mktemp("aws") / "config"
     path.write_text(text)
-    result = importer.plan_aws_config(Config(), read_aws_profiles(path))
+    try:
+        result = importer.plan_aws_config(Config(), read_aws_profiles(path))
+    except InputError as exc:
+        # Only the role-chaining limit may refuse these: a chained profile over 1 hour.
+        assert "1 hour limit" in str(exc)
+        assert any(via and (opts["duration_seconds"] or 0) > 3600
+                   for _a, _r, via, opts, _p in expected.values())
+        return
     targets = {t.name: t for a in result.config.accounts for t in account_targets(a)}
-    # Two profiles for the same role of the same account (and source and region) are one
-    # target; otherwise every profile gives exactly one.
+    assert _ids_are_unique(result.config)
+    # Every profile is added, or skipped for a reason that names what is already there.
     assert len(result.added_roles) + len(result.skipped) == len(expected)
     assert set(result.added_roles) == set(targets)
-    target_of = {}
-    for name, (account, role, _via, _options, partition) in expected.items():
-        matches = [t for t in targets.values() if t.account_id == account
-                   and t.role_name == role and t.partition == partition]
-        assert matches, name
-        target_of[name] = matches
-        assert all(ALIAS_RE.match(t.account_alias) for t in matches)
-    for name, (_account, _role, via, options, _partition) in expected.items():
-        t = next(t for t in target_of[name]
-                 if t.duration == (options["duration_seconds"])
-                 and t.external_id == options["external_id"]
-                 and t.mfa_serial == options["mfa_serial"]
-                 and (options["region"] is None or t.region == options["region"]))
-        if via:
-            assert t.source is None
-            via_target = targets[t.via]
-            assert via_target.account_id == expected[via][0]
+    skipped = dict(result.skipped)
+    for name, (account, role, via, options, partition) in expected.items():
+        reason = skipped.get(f"profile {name}")
+        if reason is None:
+            (t,) = [t for t in targets.values() if t.account_id == account and t.role_name == role]
+            assert t.partition == partition and ALIAS_RE.match(t.account_alias)
+            assert (t.duration, t.external_id, t.mfa_serial) == (
+                options["duration_seconds"], options["external_id"], options["mfa_serial"])
+            if via:  # chaining wins over whatever source the account has
+                assert targets[t.via].account_id == expected[via][0]
+            else:
+                assert t.source == "Base_Keys" and t.via is None
+        elif reason.startswith(("already present as ", "differs from ")):
+            other = reason.removeprefix("already present as ").removeprefix("differs from ")
+            t = targets[other.split(": ", 1)[0]]
+            assert (t.account_id, t.role_name) == (account, role)
         else:
-            assert t.source == "Base_Keys" and t.via is None
+            assert re.fullmatch(r"account \d{12} is listed as \S+ in partition \S+, this role "
+                                r"is in \S+|its source_profile \S+ was not imported|account \S+ "
+                                r"uses .*, this profile .*; add the role by hand if that is right",
+                                reason)
 
 
 # --- aws-config export → import -------------------------------------------------------

@@ -168,6 +168,21 @@ def test_import_aws_config_default_and_file(env, tmp_path):
     assert config_file(env).read_bytes() == before
 
 
+def test_reimporting_an_edited_aws_config_never_duplicates_an_account(env):
+    aws_config = Path(env["AWS_CONFIG_FILE"])
+    aws_config.write_text(AWS_CONFIG)
+    ok(env, "import", "aws-config")
+    before = config_file(env).read_bytes()
+    aws_config.write_text(AWS_CONFIG.replace("duration_seconds = 3600", "duration_seconds = 2700"))
+    assert ok(env, "import", "aws-config") == (
+        "added 0 accounts, 0 roles; skipped 2 (profile legacy-Admin: already present as "
+        "legacy/Admin; profile legacy-Deep: differs from legacy-deep/path/Deep: duration 3600 "
+        "vs 2700; edit it or remove it first)\n")
+    assert config_file(env).read_bytes() == before
+    ids = [t["account"] for t in targets(env).values()]
+    assert sorted(ids) == ["555555555555", "666666666666"]
+
+
 def test_import_esr_from_file_and_stdin(env, tmp_path):
     esr_file = tmp_path / "esr.ini"
     esr_file.write_text(ESR)
