@@ -1,231 +1,41 @@
-"""App wiring for ``switcher tray``: one QApplication, the tray, the single-instance server,
-the quick-switch palette (if installed), the settings and first-run windows, sandbox mode.
+"""``switcher tray``: start the tray app, icon first.
 
-Startup order is chosen for speed: the icon is shown first, everything else (palette,
-session scan, boto3 warm-up) happens after the event loop has started.
+The icon is put on screen before the rest of the app is even imported: showing it sends
+the dock request to the tray host, which embeds it while we build the menu, controller and
+palette. See bench/bench_tray.py for what that buys.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-
-from ..core import config as config_store
-from ..core.errors import InputError, SwitcherError
-from ..core.targets import aws_config_file
-from . import icons, ipc
-from .controller import Controller
-from .mfa_dialog import ask_mfa_code
-from .tray import Tray, TrayMenu
-
 READY_MARKER = "switcher: tray ready"
+_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
-def needs_sandbox() -> bool:
-    """No Switcher config and no role profiles in ~/.aws/config: a first run."""
-    try:
-        if config_store.load().accounts:
-            return False
-    except SwitcherError:
-        return False  # a broken config is the user's data: show it, do not hide it
-    from ..core.targets import profile_targets
+def resource_file(name: str) -> str:
+    path = _RESOURCES / name
+    if path.exists():
+        return str(path)
+    from importlib import resources  # zipped installs
 
-    try:
-        return not profile_targets()
-    except InputError:
-        return False
+    return str(resources.files("switcher.resources").joinpath(name))
 
 
-class TrayApp:
-    """Holds the parts; also the ``app_context`` handed to the quick-switch palette."""
+def _config_exists() -> bool:
+    from ..core.config import config_path
 
-    def __init__(self, app: QApplication, *, sandbox: bool, sandbox_obj=None,
-                 real_paths: tuple[Path, Path] | None = None) -> None:
-        self.app = app
-        self.sandbox = sandbox
-        self._sandbox_obj = sandbox_obj
-        # where the user's own config lives, remembered before the sandbox replaced the env
-        self.real_paths = real_paths or (config_store.config_path(), aws_config_file())
-        self.controller = Controller(mfa_prompt=self._ask_mfa)
-        self.menu = TrayMenu(self.controller, sandbox=sandbox)
-        self.tray_obj = Tray(self.controller, self.menu, sandbox=sandbox)
-        self.tray: QSystemTrayIcon = self.tray_obj.icon
-        self.menu.search_requested.connect(self.show_palette)
-        self.menu.settings_requested.connect(self.open_settings)
-        self.menu.quit_requested.connect(self.quit)
-        self.quickswitch = None
-        self.quickswitch_error: str | None = None
-        self.settings_window = None
-        self.first_run_window = None
-        self.controller.targets_changed.connect(self._apply_quickswitch_settings)
-
-    # --- the context the palette gets -------------------------------------------------------
-
-    def notify(self, title: str, message: str) -> None:
-        self.tray_obj.notify(title, message)
-
-    def _ask_mfa(self, target, device):
-        return ask_mfa_code(target, device)
-
-    # --- startup ------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self.tray_obj.show()
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            print("switcher: no system tray on this desktop; use the hotkey or `switcher show`",
-                  file=sys.stderr)
-        print(READY_MARKER, flush=True)
-        QTimer.singleShot(0, self._after_start)
-
-    def _after_start(self) -> None:
-        self._install_quickswitch()
-        self.controller.scan_sessions()
-        threading.Thread(target=_warm_boto3, name="warm-boto3", daemon=True).start()
-        if self.sandbox and not os.environ.get("SWITCHER_NO_FIRST_RUN"):
-            self.open_first_run()
-
-    def _install_quickswitch(self) -> None:
-        try:
-            from . import quickswitch
-        except ImportError as exc:
-            self.quickswitch_error = f"palette not available: {exc}"
-            return
-        try:
-            self.quickswitch = quickswitch.install(self)
-            self._apply_quickswitch_settings()
-        except Exception as exc:  # noqa: BLE001 - the tray must survive a palette failure
-            self.quickswitch = None
-            self.quickswitch_error = f"palette failed to start: {type(exc).__name__}: {exc}"
-            print(f"switcher: {self.quickswitch_error}", file=sys.stderr)
-
-    def _apply_quickswitch_settings(self) -> None:
-        self.menu.search_hotkey = self.controller.config.settings.palette_hotkey
-        if self.quickswitch is not None:
-            self.quickswitch.apply_settings(self.controller.config.settings, self.controller.targets())
-
-    # --- actions --------------------------------------------------------------------------
-
-    def show_palette(self) -> None:
-        if self.quickswitch is not None:
-            self.quickswitch.show()
-        else:
-            self.tray_obj.popup_menu()
-
-    def open_settings(self, page: str | None = None) -> None:
-        from .settings import SettingsWindow
-
-        if self.settings_window is None:
-            self.settings_window = SettingsWindow(self.controller, quickswitch=self.quickswitch)
-        if page:
-            self.settings_window.show_page(page)
-        self.settings_window.show()
-        self.settings_window.raise_()
-        self.settings_window.activateWindow()
-
-    def open_first_run(self) -> None:
-        from .first_run import FirstRunWindow
-
-        if self.first_run_window is None:
-            real_config, real_aws = self.real_paths
-            self.first_run_window = FirstRunWindow(real_config=real_config, real_aws_config=real_aws)
-            self.first_run_window.left_sandbox.connect(self.leave_sandbox)
-            self.first_run_window.add_account_requested.connect(self._add_first_account)
-        self.first_run_window.show()
-        self.first_run_window.raise_()
-
-    def leave_sandbox(self) -> None:
-        """Switch to the user's real config without a restart (after a first-run import)."""
-        if not self.sandbox:
-            return
-        if self._sandbox_obj is not None:
-            self._sandbox_obj.stop()  # restores the environment and the real keyring
-            self._sandbox_obj = None
-        self.sandbox = False
-        self.menu.sandbox = False
-        self.tray_obj.set_sandbox(False)
-        if self.settings_window is not None:
-            self.settings_window.close()
-            self.settings_window.deleteLater()
-            self.settings_window = None
-        self.controller.use_config_path(self.real_paths[0])
-
-    def _add_first_account(self) -> None:
-        self.leave_sandbox()
-        self.open_settings("accounts")
-        self.settings_window.accounts.add_account()
-
-    def status(self) -> dict:
-        now = datetime.now(UTC)
-        sessions = [
-            {
-                "target": name,
-                "expires": (now + timedelta(seconds=left)).isoformat(timespec="seconds"),
-                "seconds_left": int(left),
-            }
-            for name, left in self.controller.sessions().items()
-        ]
-        out = {
-            "pid": os.getpid(),
-            "sandbox": self.sandbox,
-            "sessions": sessions,
-            "busy": self.controller.is_busy(),
-            "targets": len(self.controller.targets()),
-            "config": str(self.controller.config_path),
-            "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
-        }
-        if self.quickswitch is not None:
-            try:
-                out.update(self.quickswitch.status())
-            except Exception as exc:  # noqa: BLE001
-                out["palette_error"] = f"{type(exc).__name__}: {exc}"
-        elif self.quickswitch_error:
-            out["palette_error"] = self.quickswitch_error
-        return out
-
-    def handle(self, message: dict) -> dict:
-        cmd = message.get("cmd")
-        if cmd == "ping":
-            return {"ok": True}
-        if cmd == "show":
-            QTimer.singleShot(0, self.show_palette)
-            return {"ok": True}
-        if cmd == "status":
-            return {"ok": True, **self.status()}
-        if cmd == "quit":
-            QTimer.singleShot(0, self.quit)
-            return {"ok": True}
-        return {"ok": False, "error": f"unknown command {cmd!r}"}
-
-    def quit(self) -> None:
-        self.app.quit()
-
-    def shutdown(self) -> None:
-        self.controller.shutdown()
-        self.tray.hide()
-        if self._sandbox_obj is not None:
-            self._sandbox_obj.stop()
-            self._sandbox_obj = None
-
-
-def _warm_boto3() -> None:
-    # The first switch would otherwise pay ~0.5 s of imports on the user's click.
-    try:
-        import boto3
-        import botocore.session
-
-        boto3.session.Session()
-        botocore.session.get_session().get_component("endpoint_resolver")
-    except Exception:  # noqa: BLE001 - warming is an optimisation only
-        pass
+    return config_path().exists()
 
 
 def run(*, force_sandbox: bool = False) -> int:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+    from . import ipc
+
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Switcher")
     app.setApplicationDisplayName("Switcher")
@@ -233,22 +43,34 @@ def run(*, force_sandbox: bool = False) -> int:
     app.setQuitOnLastWindowClosed(False)
     # Fusion looks the same on every desktop, so the screenshots match what users get.
     app.setStyle(os.environ.get("SWITCHER_STYLE") or "Fusion")
-    app.setWindowIcon(icons.app_icon())
+    app.setWindowIcon(QIcon(resource_file("switcher.svg")))
 
     holder: dict = {}
     server = ipc.Server(lambda message: holder["tray"].handle(message))
     if not server.acquire():
         return _forward_show()
 
+    # A config file means a normal start (the common case, decided without parsing);
+    # without one the full first-run check runs after the icon is up.
+    maybe_sandbox = force_sandbox or not _config_exists()
+    icon = QSystemTrayIcon(QIcon(resource_file("switcher-sandbox.svg" if maybe_sandbox else "switcher.svg")))
+    icon.show()
+    app.processEvents()  # flush the dock request: the tray host embeds the icon meanwhile
+
+    from ..core import config as config_store
+    from ..core.targets import aws_config_file
+    from .wiring import TrayApp, needs_sandbox
+
     sandbox_obj = None
-    sandbox = force_sandbox or needs_sandbox()
+    sandbox = force_sandbox or (maybe_sandbox and needs_sandbox())
     real_paths = (config_store.config_path(), aws_config_file())
     try:
         if sandbox:
             from ..core.sandbox import Sandbox
 
             sandbox_obj = Sandbox().activate()
-        tray_app = TrayApp(app, sandbox=sandbox, sandbox_obj=sandbox_obj, real_paths=real_paths)
+        tray_app = TrayApp(app, sandbox=sandbox, sandbox_obj=sandbox_obj, real_paths=real_paths,
+                           icon=icon)
     except BaseException:
         server.close()
         if sandbox_obj is not None:
@@ -263,18 +85,26 @@ def run(*, force_sandbox: bool = False) -> int:
     return app.exec()
 
 
-def _quit_on_signals(app: QApplication) -> None:
+def _quit_on_signals(app) -> None:
     """SIGTERM/SIGINT quit cleanly (clipboard cleared, sandbox stopped, lock released).
 
-    Python runs signal handlers only when it gets control, so a slow timer hands it a turn.
+    Python runs a signal handler only when it gets control; the wakeup fd makes the
+    event loop hand it control at once, without a polling timer.
     """
     import signal
+    import socket
 
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(lambda *_: reader.recv(64))
+    app._signal_sockets = (reader, writer, notifier)  # keep them alive with the app
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: app.quit())
-    timer = QTimer(app)
-    timer.timeout.connect(lambda: None)
-    timer.start(500)
 
 
 def _forward_show() -> int:
@@ -282,6 +112,7 @@ def _forward_show() -> int:
     import time
 
     from ..core.errors import NoTrayError
+    from . import ipc
 
     deadline = time.monotonic() + 10
     while True:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 
 def resource_path(name: str) -> str:
-    return str(resources.files("switcher.resources").joinpath(name))
+    from .app import resource_file
+
+    return resource_file(name)
 
 
 @lru_cache(maxsize=8)

@@ -13,7 +13,6 @@ import json
 import os
 import socket
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,8 @@ def runtime_dir() -> Path:
 
             path = Path(platformdirs.user_runtime_dir("switcher"))
         else:
+            import tempfile
+
             path = Path(tempfile.gettempdir()) / f"switcher-{os.getuid()}"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     if sys.platform != "win32":

@@ -10,6 +10,7 @@ past GROUP_THRESHOLD accounts they are grouped by first letter and Search is the
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from itertools import groupby
 
@@ -96,7 +97,8 @@ class TrayMenu(QObject):
     settings_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, controller: Controller, *, sandbox: bool = False, parent=None) -> None:
+    def __init__(self, controller: Controller, *, sandbox: bool = False, build: bool = True,
+                 parent=None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.sandbox = sandbox
@@ -105,7 +107,8 @@ class TrayMenu(QObject):
         self._dirty = True
         controller.targets_changed.connect(self.invalidate)
         self.menu.aboutToShow.connect(self._ensure_built)
-        self.rebuild()
+        if build:  # the app builds it after the icon is up; opening it builds it anyway
+            self.rebuild()
 
     def _new_menu(self, title: str = "", parent=None) -> ClickableMenu:
         menu = ClickableMenu(title, parent, on_activate=self.controller.open_console)
@@ -119,9 +122,14 @@ class TrayMenu(QObject):
 
     def _ensure_built(self) -> None:
         if self._dirty:
-            self.rebuild()
+            self.rebuild(force=True)
 
-    def rebuild(self) -> None:
+    def rebuild(self, *, force: bool = False) -> None:
+        # Never under the user's pointer: clearing an open menu destroys the submenu they
+        # are in. It is rebuilt when next opened instead.
+        if self.menu.isVisible() and not force:
+            self._dirty = True
+            return
         self._dirty = False
         menu = self.menu
         for action in menu.actions():
@@ -225,11 +233,13 @@ class TrayMenu(QObject):
 class Tray(QObject):
     """The QSystemTrayIcon: icon state, tooltip with sessions, notifications."""
 
-    def __init__(self, controller: Controller, menu: TrayMenu, *, sandbox: bool = False, parent=None) -> None:
+    def __init__(self, controller: Controller, menu: TrayMenu, *, sandbox: bool = False,
+                 icon: QSystemTrayIcon | None = None, parent=None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.sandbox = sandbox
-        self.icon = QSystemTrayIcon(self._idle_icon())
+        self.icon = icon or QSystemTrayIcon()
+        self.icon.setIcon(self._idle_icon())
         self.icon.setContextMenu(menu.menu)
         self.menu = menu
         self._reopen: str | None = None
@@ -287,6 +297,8 @@ class Tray(QObject):
 
     def _on_failed(self, name: str, action: str, message: str) -> None:
         if message:  # empty: the user cancelled, nothing to report
+            # the core's messages are written for people and carry no secrets
+            print(f"switcher: {name}: {message}", file=sys.stderr, flush=True)
             self.notify(f"Switcher: {name}", message, error=True)
 
     def _on_succeeded(self, name: str, action: str, message: str) -> None:

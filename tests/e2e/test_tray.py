@@ -60,6 +60,15 @@ class TrayProcess:
             ready, _, _ = select.select([self.proc.stdout], [], [], left)
             if ready:
                 line = self.proc.stdout.readline()
+        # The marker comes before the event loop runs; wait until the tray answers and has
+        # finished its second stage (menu, palette, hotkeys).
+        while True:
+            result = run_switcher(self.env, "status", timeout=30)
+            if result.returncode == 0 and json.loads(result.stdout).get("started"):
+                break
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError("the tray never finished starting")
+            time.sleep(0.1)
 
     def stderr(self) -> str:
         if self.proc.poll() is None:
@@ -95,6 +104,9 @@ class TrayProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        err = self.proc.stderr.read()
+        if err:
+            print(f"--- switcher tray stderr ---\n{err}")  # shown when a test fails
         self.proc.stdout.close()
         self.proc.stderr.close()
 

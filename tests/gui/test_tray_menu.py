@@ -165,3 +165,16 @@ def test_busy_icon_while_switching(qtbot, controller):
     assert "Switching…" in tray.icon.toolTip()
     qtbot.waitUntil(lambda: not controller.is_busy(), timeout=60_000)
     assert tray.icon.icon().cacheKey() == idle
+
+
+def test_an_open_menu_is_not_rebuilt_under_the_pointer(qtbot, controller, core_env):
+    m = TrayMenu(controller)
+    m.menu.popup(QPoint(10, 10))
+    qtbot.waitExposed(m.menu)
+    dev = submenu(m.menu, "dev")
+    config_store.update(lambda c: c.without_account("prod"), core_env)
+    qtbot.waitUntil(lambda: m._dirty, timeout=5000)
+    assert submenu(m.menu, "dev") is dev  # still the one the user may be in
+    m.menu.hide()
+    m.menu.aboutToShow.emit()  # next opening shows the new config
+    assert not any(t.startswith("prod") for t in texts(m.menu))
