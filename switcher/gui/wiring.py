@@ -20,7 +20,6 @@ from ..core.errors import InputError, SwitcherError
 from ..core.targets import aws_config_file
 from .app import READY_MARKER
 from .controller import Controller
-from .mfa_dialog import ask_mfa_code
 from .tray import Tray, TrayMenu
 
 STAGE2_DELAY_MS = 150
@@ -74,6 +73,8 @@ class TrayApp:
         self.tray_obj.notify(title, message)
 
     def _ask_mfa(self, target, device):
+        from .mfa_dialog import ask_mfa_code  # most sessions never need it: not at startup
+
         return ask_mfa_code(target, device)
 
     # --- startup ------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ class TrayApp:
             QTimer.singleShot(WARM_UP_IDLE_MS, self.warm_up)
 
     def warm_up(self) -> None:
-        """Import boto3/keyring in the background and look up cached sessions (once).
+        """Import botocore/keyring in the background and look up cached sessions (once).
 
         Called when the menu or palette opens: the user needs a second to pick a role,
         which is when the ~0.3 s of imports can happen without anyone waiting for them.
@@ -111,7 +112,7 @@ class TrayApp:
         if self._warmed:
             return
         self._warmed = True
-        threading.Thread(target=_warm_boto3, name="warm-boto3", daemon=True).start()
+        threading.Thread(target=_warm_core, name="warm-core", daemon=True).start()
         self.controller.scan_sessions()
 
     def _install_quickswitch(self) -> None:
@@ -254,18 +255,15 @@ class _OnShow(QObject):
         return False
 
 
-def _warm_boto3() -> None:
-    # The first switch would otherwise pay ~0.5 s of imports on the user's click.
-    try:
-        import boto3
-        import botocore.session
+def _warm_core() -> None:
+    """Import what a switch needs (botocore via core.sts, the keyring backend, sign-in).
 
-        boto3.session.Session()
-        botocore.session.get_session().get_component("endpoint_resolver")
-        from ..core import keystore
+    Only imports: the core builds a fresh botocore session per switch, so creating one
+    here would load the same data twice and only cost memory.
+    """
+    try:
+        from ..core import keystore, signin, sources, sts, switch  # noqa: F401
 
         keystore.backend()
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
-
-
