@@ -47,12 +47,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[sandbox]'
+	$(PIP) install --config-settings editable_mode=compat -e '.[sandbox]'
 	touch $@
 
 # dev includes everything sandbox has, so it satisfies `make run` too.
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[sandbox,dev]'
+	$(PIP) install --config-settings editable_mode=compat -e '.[sandbox,dev]'
 	touch $@ $(RUN_STAMP)
 
 clean:

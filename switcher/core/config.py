@@ -7,13 +7,10 @@ refuses if what is on disk is broken, so a hand edit with a typo is not lost.
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from .errors import ConfigError, InputError
 from .model import Config
@@ -72,6 +69,8 @@ def exists(path: Path | None = None) -> bool:
 
 
 def dumps(config: Config) -> str:
+    import tomli_w  # lazy, like tempfile below: reading the config is the hot path, not writing
+
     data = {"version": CONFIG_VERSION, **config.to_dict()}
     return tomli_w.dumps(data)
 
@@ -83,6 +82,8 @@ def save(config: Config, path: Path | None = None) -> None:
         _parse(path, existing)  # raises rather than clobber a broken file
     text = dumps(config)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)

@@ -3,7 +3,6 @@ that has ``role_arn`` (read live from ~/.aws/config, never copied)."""
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +12,6 @@ from . import validate as v
 from .errors import InputError
 from .model import Account, Config, Role
 from .partitions import PARTITIONS, partition_name
-
-_log = logging.getLogger("switcher")
 
 
 @dataclass(frozen=True)
@@ -156,7 +153,9 @@ def list_targets(config: Config, *, include_profiles: bool = True) -> list[Targe
             profiles = profile_targets()
         except InputError as exc:
             # a broken ~/.aws/config must not hide the accounts in our own config
-            _log.warning("%s; its role profiles are not listed", exc)
+            import logging  # lazy: only this rare path logs, and logging costs ~4 ms to import
+
+            logging.getLogger("switcher").warning("%s; its role profiles are not listed", exc)
             profiles = []
         seen = {t.name for t in targets}
         # an imported profile would otherwise show twice: as alias/role and as the profile
