@@ -237,7 +237,9 @@ def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
             via, source = source, None  # the source is a role itself: role chaining
         role: dict[str, Any] = {"name": match["role"]}
         if profile.get("duration_seconds"):
-            role["duration"] = _named(where, v.check_duration, profile["duration_seconds"])
+            # Stored as is, a chained role over 1 hour would make every later switch fail.
+            role["duration"] = _named(where, lambda d: v.check_duration(d, chained=bool(via)),
+                                      profile["duration_seconds"])
         if profile.get("external_id"):
             role["external_id"] = _named(where, v.check_external_id, profile["external_id"])
         if profile.get("mfa_serial"):

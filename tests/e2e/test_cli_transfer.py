@@ -293,6 +293,9 @@ BAD_AWS = AWS_CONFIG + "\n[profile bad]\nrole_arn = arn:aws:iam::123456789012:ro
     ({}, ("import", "esr", "{tmp}/missing.ini"), "no such file"),
     ({"bin.ini": b"\xff\xfe[x]"}, ("import", "esr", "{tmp}/bin.ini"), "not UTF-8"),
     ({"bad-aws": BAD_AWS}, ("import", "aws-config", "{tmp}/bad-aws"), "profile bad: duration"),
+    ({"chained-aws": AWS_CONFIG.replace("duration_seconds = 3600", "duration_seconds = 7200")},
+     ("import", "aws-config", "{tmp}/chained-aws"), "profile legacy-Deep: duration 7200 exceeds "
+     "the 1 hour limit for roles assumed by role chaining"),
     ({}, ("import", "aws-config", "{tmp}/missing"), "no such file"),
     ({"empty-aws": "[default]\nregion = us-east-1\n"}, ("import", "aws-config", "{tmp}/empty-aws"),
      "no role profiles"),
