@@ -1,0 +1,110 @@
+"""First run: imports go to the user's real config after a preview, and the running tray
+leaves the sandbox for the real config without a restart."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from switcher.core import config as config_store
+from switcher.gui.first_run import FirstRunWindow
+
+from .tray_env import QT_LOG_IGNORE
+
+pytestmark = QT_LOG_IGNORE
+
+AWS_CONFIG = """\
+[profile base]
+region = us-east-1
+
+[profile legacy-admin]
+role_arn = arn:aws:iam::777777777777:role/LegacyAdmin
+source_profile = base
+region = eu-west-1
+"""
+
+
+@pytest.fixture
+def paths(tmp_path):
+    aws = tmp_path / "aws-config"
+    aws.write_text(AWS_CONFIG)
+    return tmp_path / "real" / "config.toml", aws
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """The user's reply to the confirmation box (a modal dialog cannot be clicked here)."""
+    asked = []
+
+    def set_reply(reply):
+        def question(parent, title, text, *args, **kwargs):
+            asked.append(text)
+            return reply
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: asked.append(a[2]))
+        monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(a[2]))
+        return asked
+
+    return set_reply
+
+
+def test_import_from_aws_config_after_confirmation(qtbot, paths, answer):
+    real, aws = paths
+    window = FirstRunWindow(real_config=real, real_aws_config=aws)
+    qtbot.addWidget(window)
+    assert window.import_aws.isEnabled()
+    assert "1 role profile found" in window.import_aws.description()
+    asked = answer(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.left_sandbox, timeout=5000):
+        assert window.import_aws_config() is True
+    assert "added 1 account, 1 role" in asked[0] and str(real) in asked[0]
+    targets = [f"{a.alias}/{r.name}" for a in config_store.load(real).accounts for r in a.roles]
+    assert targets == ["legacy-admin/LegacyAdmin"]
+
+
+def test_declining_writes_nothing(qtbot, paths, answer):
+    real, aws = paths
+    window = FirstRunWindow(real_config=real, real_aws_config=aws)
+    qtbot.addWidget(window)
+    answer(QMessageBox.StandardButton.No)
+    assert window.import_aws_config() is False
+    assert not real.exists()
+
+
+def test_no_profiles_means_no_import_button(qtbot, tmp_path):
+    window = FirstRunWindow(real_config=tmp_path / "c.toml", real_aws_config=tmp_path / "none")
+    qtbot.addWidget(window)
+    assert not window.import_aws.isEnabled()
+    assert "No role profiles" in window.import_aws.description()
+
+
+def test_leaving_the_sandbox_switches_the_running_tray_to_the_real_config(qtbot, paths, monkeypatch):
+    from switcher.core.sandbox import Sandbox
+    from switcher.gui.wiring import TrayApp
+
+    real, aws = paths
+    monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(real.parent))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(aws))
+    from switcher.core import importer
+
+    importer.apply(lambda c: importer.plan_aws_config_file(c, aws), real)
+    sandbox = Sandbox().activate()
+    try:
+        assert os.environ["SWITCHER_CONFIG_DIR"] != str(real.parent)
+        app = TrayApp(QApplication.instance(), sandbox=True, sandbox_obj=sandbox,
+                      real_paths=(real, aws), icon=QSystemTrayIcon())
+        app.menu.rebuild()
+        assert "acme-dev/Developer" in [t.name for t in app.controller.targets()]
+        app.leave_sandbox()
+        assert os.environ["SWITCHER_CONFIG_DIR"] == str(real.parent)  # sandbox env undone
+        assert app.controller.config_path == real
+        assert [t.name for t in app.controller.targets()] == ["legacy-admin/LegacyAdmin"]
+        assert not app.menu.menu.actions()[0].text().startswith("Sandbox")
+        assert "Sandbox" not in app.tray_obj.tooltip_text()
+        assert app.status()["sandbox"] is False
+        app.controller.shutdown()
+    finally:
+        sandbox.stop()
