@@ -20,7 +20,14 @@ import pytest
 from switcher.core import config as config_store
 from switcher.core.signin import parse_login_url
 from tests.fixtures.aws import BASE_PROFILE, SWITCHER, run_switcher
-from tests.fixtures.desktop import tray_icons, xclip_out, xclip_targets, xdotool
+from tests.fixtures.desktop import (
+    tray_icons,
+    wait_for_window,
+    window_ids,
+    xclip_out,
+    xclip_targets,
+    xdotool,
+)
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
 
@@ -183,7 +190,14 @@ def test_second_tray_is_forwarded_to_the_first(tray, desk_env):
     assert time.monotonic() - started < 15
     assert tray.proc.poll() is None
     assert json.loads(_ok(desk_env, "status"))["pid"] == tray.proc.pid
+    # forwarded as "show": the first tray's palette comes up
+    wait_for_window(desk_env, "Switcher", timeout=10)
+    xdotool(desk_env, "key", "Escape")
+    deadline = time.monotonic() + 10
+    while window_ids(desk_env, "Switcher") and time.monotonic() < deadline:
+        time.sleep(0.1)
     _ok(desk_env, "show")
+    wait_for_window(desk_env, "Switcher", timeout=10)
 
 
 def test_copied_credentials_reach_the_x_clipboard_and_are_cleared(tray, desk_env):

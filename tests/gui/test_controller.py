@@ -220,3 +220,22 @@ def test_main_thread_stays_free_while_switching(qtbot, controller):
     controller.open_console("dev/Admin")
     assert time.perf_counter() - started < 0.1  # returns at once: the work is in a worker
     _wait(qtbot, rec)
+
+
+@pytest.mark.parametrize(("browser", "expected"), [
+    ("edge", "browser edge is not installed"),
+    ("cmd:/nonexistent/browser {url}", "cannot start browser /nonexistent/browser"),
+])
+def test_a_missing_browser_is_reported_without_the_url(qtbot, core_env, browser, expected):
+    config_store.update(
+        lambda c: c.with_account(replace(c.account("dev"), browser=browser)), core_env)
+    c = Controller(config_path=core_env)
+    try:
+        rec = Recorder(c)
+        c.open_console("dev/Admin")
+        event = _wait(qtbot, rec)
+        assert event[0] == "failed" and expected in event[3]
+        assert "SigninToken" not in event[3] and "federation" not in event[3]
+    finally:
+        c.shutdown()
+        c.jobs.pool.waitForDone(30_000)
