@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core import config as store
-from ..core import importer
+from ..core import exporter, importer
 from ..core.errors import InputError
 from ..core.targets import aws_config_file
 
@@ -40,6 +40,6 @@ def import_(args) -> int:
 
 def export(args) -> int:
     config = store.load()
-    text = importer.to_esr(config) if args.kind == "esr" else importer.to_aws_config(config)
+    text = exporter.to_esr(config) if args.kind == "esr" else exporter.to_aws_config(config)
     sys.stdout.write(text)
     return 0

@@ -1,5 +1,5 @@
-"""Import targets from ~/.aws/config role profiles, ESR text or a Switch Role link, and
-export ours to both text formats.
+"""Import targets from ~/.aws/config role profiles, ESR text or a Switch Role link
+(exports live in :mod:`.exporter`).
 
 Every ``plan_*`` function is pure: it validates the whole input first and returns the new
 Config plus a report, raising InputError (naming the profile or section) on the first
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from . import config as store
 from . import esr
 from . import validate as v
 from .errors import InputError
+from .exporter import to_aws_config, to_esr  # noqa: F401  (callers from before the split)
 from .links import parse_link
 from .model import DEFAULT_REGION, Account, Config, Role
 from .partitions import PARTITIONS, partition_name
@@ -238,7 +240,7 @@ def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
         role: dict[str, Any] = {"name": match["role"]}
         if profile.get("duration_seconds"):
             # Stored as is, a chained role over 1 hour would make every later switch fail.
-            role["duration"] = _named(where, lambda d: v.check_duration(d, chained=bool(via)),
+            role["duration"] = _named(where, partial(v.check_duration, chained=bool(via)),
                                       profile["duration_seconds"])
         if profile.get("external_id"):
             role["external_id"] = _named(where, v.check_external_id, profile["external_id"])
@@ -397,77 +399,3 @@ def apply(planner: Callable[[Config], ImportResult], path: Path | None = None) -
 
 class _NothingToSave(Exception):
     pass
-
-
-# --- export ----------------------------------------------------------------------------
-
-def to_esr(config: Config) -> str:
-    return esr.render(config)
-
-
-def _via_profile(config: Config, names: dict[tuple[str, str], str], via: str) -> str:
-    alias, _, role_name = via.partition("/")
-    account = config.account(alias)
-    role = account.role(role_name) if account and role_name else None
-    if role is None and account and not role_name and len(account.roles) == 1:
-        role = account.roles[0]
-    return names[(account.alias, role.name)] if role else via  # else: an AWS CLI profile
-
-
-def switcher_command() -> str:
-    """How the AWS CLI should run us: the absolute path of the console script when it can
-    be found (a credential_process runs without the user's shell PATH tweaks)."""
-    import shutil
-    import sys
-
-    found = shutil.which("switcher") or shutil.which("switcher", path=str(Path(sys.executable).parent))
-    return found or "switcher"
-
-
-def _command_line(*argv: str) -> str:
-    # botocore splits credential_process with shlex on POSIX and with Windows rules on
-    # Windows; a path with spaces must survive either.
-    import os
-    import shlex
-    import subprocess
-
-    return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
-
-
-def to_aws_config(config: Config, command: str | None = None) -> str:
-    """Profiles the AWS CLI can use as they are. Targets whose base credentials only
-    Switcher can get (a keyring source, or its own default chain) become
-    ``credential_process`` profiles that run ``switcher creds``: a role_arn profile
-    without source_profile is refused by botocore ("Partial credentials found in
-    assume-role")."""
-    lines = ["# AWS CLI role profiles, exported by Switcher."]
-    keyring = set(config.keyring_sources)
-    names = esr.section_names(config)
-    for account in config.accounts:
-        partition = partition_name(account.region)
-        for role in account.roles:
-            arn = f"arn:{partition}:iam::{account.id}:role/{role.name}"
-            lines += ["", f"[profile {names[(account.alias, role.name)]}]"]
-            if not role.via and (not account.source or account.source in keyring):
-                base = (f"Switcher keyring source {account.source}" if account.source
-                        else "Switcher's default credentials")
-                target = f"{account.alias}/{role.name}"
-                lines += [f"# {arn}, assumed by Switcher with {base}",
-                          "credential_process = " + _command_line(
-                              command or switcher_command(), "creds", target, "--format", "json"),
-                          f"region = {account.region}"]
-                continue  # MFA, external id and duration are applied by Switcher itself
-            lines.append(f"role_arn = {arn}")
-            if role.via:
-                lines.append(f"source_profile = {_via_profile(config, names, role.via)}")
-            else:
-                lines.append(f"source_profile = {account.source}")
-            lines.append(f"region = {account.region}")
-            mfa = role.mfa_serial or account.mfa_serial
-            if mfa:
-                lines.append(f"mfa_serial = {mfa}")
-            if role.external_id:
-                lines.append(f"external_id = {role.external_id}")
-            if role.duration:
-                lines.append(f"duration_seconds = {role.duration}")
-    return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from switcher.core import esr, importer
+from switcher.core import esr, exporter, importer
 from switcher.core.errors import InputError
 from switcher.core.model import Account, Config, Role
 
@@ -194,7 +194,7 @@ def test_alias_clash_with_another_account_gets_a_free_alias():
 def test_export_skips_external_id_roles_with_a_note():
     config = Config(accounts=(Account("prod", "111111111111", color="F2B0A9",
                                       roles=(Role("Admin"), Role("Vendor", external_id="xx-1"))),))
-    text = importer.to_esr(config)
+    text = exporter.to_esr(config)
     assert "[prod-Admin]\naws_account_id = 111111111111\nrole_name = Admin\ncolor = f2b0a9\n" in text
     assert "xx-1" not in text
     assert "prod/Vendor" in text.splitlines()[-1]
@@ -204,7 +204,7 @@ def test_export_skips_roles_whose_path_the_console_form_cannot_take():
     long_path = "platform/" + "p" * 60 + "/Deploy"  # valid in IAM, too long for Switch Role
     config = Config(accounts=(Account("prod", "111111111111",
                                       roles=(Role("Admin"), Role(long_path))),))
-    text = importer.to_esr(config)
+    text = exporter.to_esr(config)
     assert "role_name = Admin" in text and f"role_name = {long_path}" not in text
     assert f"prod/{long_path}" in text.splitlines()[-1]
 
@@ -232,7 +232,7 @@ esr_accounts = accounts(role_strategy=roles(), source=st.none(), mfa_serial=st.n
 @settings(max_examples=150, deadline=None)
 @given(configs(account_strategy=esr_accounts, with_settings=False))
 def test_export_then_import_round_trip(config):
-    text = importer.to_esr(config)
+    text = exporter.to_esr(config)
     expected = _exportable(config)
     if not expected:
         with pytest.raises(InputError, match="no target roles"):

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from switcher.core import config as store
-from switcher.core import esr, importer
+from switcher.core import exporter, importer
 from switcher.core.errors import ConfigError, InputError
 from switcher.core.model import Account, Config, Role
 from switcher.core.targets import account_targets, read_aws_profiles
@@ -363,66 +363,12 @@ def chained_configs(draw):
 @given(chained_configs())
 def test_aws_config_export_then_import_round_trip(tmp_path_factory, config):
     assume(any(a.roles for a in config.accounts))
-    text = importer.to_aws_config(config)
+    text = exporter.to_aws_config(config)
     path = tmp_path_factory.mktemp("aws") / "config"
     path.write_text(text)
     result = importer.plan_aws_config(Config(), read_aws_profiles(path))
     assert _effective(result.config) == _effective(config)
     assert result.skipped == []
-
-
-@settings(max_examples=100, deadline=None)
-@given(configs(account_strategy=accounts(source=st.none() | sources), with_settings=False),
-       st.data())
-def test_every_exported_profile_has_its_base_credentials(tmp_path_factory, config, data):
-    # botocore refuses a role_arn profile without source_profile or credential_source
-    # ("Partial credentials found in assume-role"): each one must say where it starts.
-    keyring = tuple(a.source for a in config.accounts if a.source and data.draw(st.booleans()))
-    config = Config(accounts=config.accounts, keyring_sources=tuple(dict.fromkeys(keyring)))
-    path = tmp_path_factory.mktemp("aws") / "config"
-    path.write_text(importer.to_aws_config(config, "/opt/switcher/bin/switcher"))
-    profiles = read_aws_profiles(path)
-    assert len(profiles) == sum(len(a.roles) for a in config.accounts)
-    for name, profile in profiles.items():
-        if "role_arn" in profile:
-            assert profile.get("source_profile") or profile.get("credential_source"), name
-        else:
-            command = profile["credential_process"].split()
-            assert command[:2] == ["/opt/switcher/bin/switcher", "creds"], name
-            assert command[3:] == ["--format", "json"]
-
-
-def test_aws_config_export_text():
-    config = Config(
-        accounts=(
-            Account("prod", "111111111111", "eu-west-1", source="corp",
-                    mfa_serial="arn:aws:iam::999999999999:mfa/me",
-                    roles=(Role("team/Admin", duration=3600), Role("Vendor", external_id="ext-9"))),
-            Account("keys", "222222222222", "cn-north-1", source="mine",
-                    roles=(Role("Ops", via="prod/team/Admin"),)),
-            Account("plain", "333333333333", source="mine", roles=(Role("Ops"),)),
-            Account("bare", "444444444444", "eu-west-1",
-                    roles=(Role("team/Ops", duration=7200, mfa_serial="arn:aws:iam::999999999999:mfa/me"),)),
-        ),
-        keyring_sources=("mine",),
-    )
-    text = importer.to_aws_config(config, "/opt/my tools/switcher")
-    assert (
-        "[profile prod-team-Admin]\nrole_arn = arn:aws:iam::111111111111:role/team/Admin\n"
-        "source_profile = corp\nregion = eu-west-1\nmfa_serial = arn:aws:iam::999999999999:mfa/me\n"
-        "duration_seconds = 3600\n"
-    ) in text
-    assert "external_id = ext-9" in text
-    assert ("[profile keys-Ops]\nrole_arn = arn:aws-cn:iam::222222222222:role/Ops\n"
-            "source_profile = prod-team-Admin\n") in text
-    assert ("[profile plain-Ops]\n"
-            "# arn:aws:iam::333333333333:role/Ops, assumed by Switcher with Switcher keyring source mine\n"
-            "credential_process = '/opt/my tools/switcher' creds plain/Ops --format json\n"
-            "region = us-east-1\n") in text
-    assert ("[profile bare-team-Ops]\n"
-            "# arn:aws:iam::444444444444:role/team/Ops, assumed by Switcher with Switcher's default credentials\n"
-            "credential_process = '/opt/my tools/switcher' creds bare/team/Ops --format json\n"
-            "region = eu-west-1\n") in text
 
 
 # --- links ----------------------------------------------------------------------------
@@ -506,15 +452,6 @@ def test_apply_refuses_a_broken_config_file(tmp_path):
     assert path.read_text() == "version = 1\n[[accounts]\n"
 
 
-def test_section_names_survive_botocore(tmp_path):
-    config = Config(accounts=(Account("prod", "111111111111",
-                                      roles=(Role("a+b=c,d.e@f_g-h"), Role("p/q/R"))),))
-    path = tmp_path / "config"
-    path.write_text(importer.to_aws_config(config))
-    assert set(read_aws_profiles(path)) == {esr.section_name("prod", r.name)
-                                             for r in config.accounts[0].roles}
-
-
 def test_exports_keep_colliding_names_apart(tmp_path):
     # "xya-b" + "c" and "xya" + "b-c" both make "xya-b-c": the second must not hide the first.
     config = Config(accounts=(
@@ -523,12 +460,12 @@ def test_exports_keep_colliding_names_apart(tmp_path):
                 roles=(Role("b-c"), Role("Deploy", via="xya/b-c"))),
     ))
     path = tmp_path / "config"
-    path.write_text(importer.to_aws_config(config))
+    path.write_text(exporter.to_aws_config(config))
     profiles = read_aws_profiles(path)
     assert set(profiles) == {"xya-b-c", "xya-b-c-2", "xya-Deploy"}
     assert profiles["xya-b-c-2"]["role_arn"].endswith(":222222222222:role/b-c")
     assert profiles["xya-Deploy"]["source_profile"] == "xya-b-c-2"
-    result = importer.plan_esr(Config(), importer.to_esr(config))
+    result = importer.plan_esr(Config(), exporter.to_esr(config))
     assert len(result.added_roles) == 3 and result.skipped == []
 
 
@@ -537,6 +474,6 @@ def test_large_import_report_stays_one_short_line():
                                  "source_profile": "base"}
                 for i in range(2000) for r in ("Admin", "ReadOnly", "Dev", "Ops", "Audit")}
     result = importer.plan_aws_config(Config(), profiles)
-    again = importer.plan_esr(result.config, importer.to_esr(result.config))
+    again = importer.plan_esr(result.config, exporter.to_esr(result.config))
     assert result.summary() == "added 2000 accounts, 10000 roles; skipped 0"
     assert again.summary().endswith("; and 9990 more)") and again.summary().count(";") == 11

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import importer
+from ...core import exporter, importer
 from ...core.errors import SwitcherError
 from ...core.model import Config
 from ...core.targets import aws_config_file
@@ -186,7 +186,7 @@ class TransferPage(QWidget):
 
     def export(self, kind: str) -> str:
         config = self.controller.config
-        text = importer.to_esr(config) if kind == "esr" else importer.to_aws_config(config)
+        text = exporter.to_esr(config) if kind == "esr" else exporter.to_aws_config(config)
         self.export_text.setPlainText(text)
         return text
 
