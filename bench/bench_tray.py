@@ -234,7 +234,7 @@ def first_switch(env: dict[str, str], watcher: IconWatcher) -> dict:
             if time.monotonic() > deadline:
                 raise TimeoutError("the first switch did not reach the browser")
             time.sleep(0.05)
-        time.sleep(1.0)
+        time.sleep(3.0)  # idle again after the switch
         after = rss_mb(proc.pid)
         return {"rss_at_ready_mb": round(at_ready, 1), "rss_idle_mb": round(idle, 1),
                 "rss_after_switch_mb": round(after, 1)}

@@ -24,12 +24,6 @@ def resource_file(name: str) -> str:
     return str(resources.files("switcher.resources").joinpath(name))
 
 
-def _config_exists() -> bool:
-    from ..core.config import config_path
-
-    return config_path().exists()
-
-
 def run(*, force_sandbox: bool = False) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -50,10 +44,9 @@ def run(*, force_sandbox: bool = False) -> int:
     if not server.acquire():
         return _forward_show()
 
-    # A config file means a normal start (the common case, decided without parsing);
-    # without one the full first-run check runs after the icon is up.
-    maybe_sandbox = force_sandbox or not _config_exists()
-    icon = QSystemTrayIcon(QIcon(resource_file("switcher-sandbox.svg" if maybe_sandbox else "switcher.svg")))
+    # Sandbox or not is decided after the icon is up (it needs the config); a first run
+    # just sees the icon turn sandbox-teal a moment later.
+    icon = QSystemTrayIcon(QIcon(resource_file("switcher-sandbox.svg" if force_sandbox else "switcher.svg")))
     icon.show()
     app.processEvents()  # flush the dock request: the tray host embeds the icon meanwhile
 
@@ -62,7 +55,7 @@ def run(*, force_sandbox: bool = False) -> int:
     from .wiring import TrayApp, needs_sandbox
 
     sandbox_obj = None
-    sandbox = force_sandbox or (maybe_sandbox and needs_sandbox())
+    sandbox = force_sandbox or (not config_store.config_path().exists() and needs_sandbox())
     real_paths = (config_store.config_path(), aws_config_file())
     try:
         if sandbox:
