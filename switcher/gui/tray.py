@@ -102,7 +102,6 @@ class TrayMenu(QObject):
         super().__init__(parent)
         self.controller = controller
         self.sandbox = sandbox
-        self.search_hotkey = controller.config.settings.palette_hotkey
         self.menu = self._new_menu()
         self._dirty = True
         controller.targets_changed.connect(self.invalidate)
@@ -183,7 +182,8 @@ class TrayMenu(QObject):
             empty.setEnabled(False)
 
         menu.addSeparator()
-        search = menu.addAction(f"Search…\t{self.search_hotkey}" if self.search_hotkey else "Search…")
+        hotkey = self.controller.config.settings.palette_hotkey  # current, even mid-reload
+        search = menu.addAction(f"Search…\t{hotkey}" if hotkey else "Search…")
         search.triggered.connect(self.search_requested)
         if len(accounts) > GROUP_THRESHOLD:
             search.setToolTip("With this many accounts, Search is the quickest way in")

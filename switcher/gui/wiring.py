@@ -133,7 +133,6 @@ class TrayApp:
             print(f"switcher: {self.quickswitch_error}", file=sys.stderr)
 
     def _apply_quickswitch_settings(self) -> None:
-        self.menu.search_hotkey = self.controller.config.settings.palette_hotkey
         if self.quickswitch is not None:
             self.quickswitch.apply_settings(self.controller.config.settings, self.controller.targets())
 

@@ -222,3 +222,13 @@ def test_hotkeys_are_edited_with_the_capture_widget(qtbot, window, core_env):
     saved = config_store.load(core_env)
     assert saved.account("dev").roles[0].hotkey == "Ctrl+Alt+1"
     assert saved.settings.palette_hotkey == "Ctrl+Shift+Space"
+
+
+def test_hotkey_problems_from_the_backend_are_shown_inline(qtbot, window):
+    window.general.show_hotkey_status({"hotkeys": {"Ctrl+Alt+A": "already grabbed by another program"}})
+    assert not window.general.hotkey_status.isHidden()
+    assert "Ctrl+Alt+A: already grabbed" in window.general.hotkey_status.text()
+    window.general.show_hotkey_status({"hotkeys": {}, "hotkeys_unavailable": "Wayland without portal"})
+    assert "switcher show" in window.general.hotkey_status.text()
+    window.general.show_hotkey_status({"hotkeys": {"Ctrl+Alt+A": "ok"}})
+    assert window.general.hotkey_status.isHidden()

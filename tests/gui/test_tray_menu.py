@@ -178,3 +178,12 @@ def test_an_open_menu_is_not_rebuilt_under_the_pointer(qtbot, controller, core_e
     m.menu.hide()
     m.menu.aboutToShow.emit()  # next opening shows the new config
     assert not any(t.startswith("prod") for t in texts(m.menu))
+
+
+def test_search_entry_shows_the_current_palette_hotkey(qtbot, controller, core_env):
+    from dataclasses import replace
+
+    m = TrayMenu(controller)
+    config_store.update(
+        lambda c: replace(c, settings=replace(c.settings, palette_hotkey="Ctrl+Shift+Space")), core_env)
+    qtbot.waitUntil(lambda: "Search…\tCtrl+Shift+Space" in texts(m.menu), timeout=5000)

@@ -184,6 +184,9 @@ class GeneralPage(QWidget):
         for combo, state in ((status or {}).get("hotkeys") or {}).items():
             if state != "ok":
                 problems.append(f"{combo}: {state}")
+        unavailable = (status or {}).get("hotkeys_unavailable")
+        if unavailable:
+            problems.append(f"{unavailable}. Bind `switcher show` in your desktop's keyboard settings.")
         self.hotkey_status.setStyleSheet(ERROR_STYLE if problems else "")
         self.hotkey_status.setText("\n".join(problems))
         self.hotkey_status.setVisible(bool(problems))
