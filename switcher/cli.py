@@ -127,7 +127,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_CALL_DEPTH = 4
+
+
+def _enter_call_depth() -> bool:
+    """Count nested switcher processes through the environment. A profile exported with
+    ``credential_process = switcher creds ...`` and named by AWS_PROFILE would otherwise
+    make switcher start itself again and again until memory runs out."""
+    try:
+        depth = int(os.environ.get("SWITCHER_CALL_DEPTH", "0"))
+    except ValueError:
+        depth = 0
+    if depth >= MAX_CALL_DEPTH:
+        return False
+    os.environ["SWITCHER_CALL_DEPTH"] = str(depth + 1)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not _enter_call_depth():
+        sys.stderr.write(
+            "switcher: switcher is calling itself in a loop (is AWS_PROFILE naming a profile "
+            "whose credential_process is switcher? unset it)\n"
+        )
+        return 2
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     # Split "exec TARGET [options] -- CMD" ourselves: argparse's REMAINDER would swallow

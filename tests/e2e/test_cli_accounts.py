@@ -106,3 +106,19 @@ def test_mfa_serial_with_role_is_per_role_without_is_account_wide(env):
     assert sw(env, "add", "prod", "--account", "123456789012", "--mfa-serial", mfa).returncode == 0
     flags = {t["target"]: t["mfa"] for t in json.loads(sw(env, "list", "--json").stdout)}
     assert flags == {"prod/Admin": True, "prod/RO": True}
+
+
+def test_switcher_calling_itself_through_aws_profile_stops(env, tmp_path):
+    """An exported credential_process profile named by AWS_PROFILE must not recurse forever."""
+    config = tmp_path / "aws-config"
+    config.write_text(
+        "[profile loop]\n"
+        f"credential_process = {SWITCHER} creds solo --format json\n"
+    )
+    assert sw(env, "add", "solo", "--account", "123456789012", "--role", "R").returncode == 0
+    env = {**env, "AWS_PROFILE": "loop", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"}
+    result = subprocess.run([str(SWITCHER), "creds", "solo"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0
+    assert "calling itself in a loop" in result.stderr
+    assert result.stderr.count("\n") <= 2, result.stderr
