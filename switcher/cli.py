@@ -12,7 +12,7 @@ import os
 import sys
 
 from .core.errors import SwitcherError
-from .core.model import CREDS_FORMATS
+from .core.formats import CREDS_FORMATS
 
 TARGET_HELP = "alias/role, alias (one role) or an ~/.aws/config role profile"
 MFA_CODE_HELP = "6-digit code from the MFA device"

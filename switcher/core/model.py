@@ -8,6 +8,7 @@ from typing import Any
 
 from . import validate as v
 from .errors import InputError
+from .formats import CREDS_FORMATS
 
 PRESET_COLORS = {
     "red": "F2B0A9",
@@ -17,7 +18,6 @@ PRESET_COLORS = {
     "blue": "99BCE3",
 }
 DEFAULT_REGION = "us-east-1"
-CREDS_FORMATS = ("env", "fish", "powershell", "json", "ini")
 
 
 @dataclass(frozen=True)
