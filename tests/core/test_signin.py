@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import urllib.error
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,6 +20,7 @@ from switcher.core.credentials import (
     Credentials,
 )
 from switcher.core.errors import AwsError, InputError
+from tests.fixtures.aws import http_get
 
 
 @pytest.fixture
@@ -50,14 +49,6 @@ def _chained(stack, keys) -> Credentials:
                    "arn:aws:iam::333333333333:role/Auditor", kind=CHAINED)
 
 
-def _open(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 def _token_events(stack) -> list[dict]:
     return stack.events("federation", "getSigninToken")
 
@@ -75,12 +66,12 @@ def test_login_url_is_valid_once_and_lands_on_the_destination(fed, user_keys):
         "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1"]
     assert len(query["SigninToken"][0]) > 40
 
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200
     assert "<dd id='account'>111111111111</dd>" in page
     assert "<dd id='role'>Developer</dd>" in page
     assert "<dd id='region'>eu-west-1</dd>" in page
-    status, page = _open(url)  # tokens are single-use
+    status, page = http_get(url)  # tokens are single-use
     assert status == 400 and "already used" in page
 
 
@@ -107,7 +98,7 @@ def test_session_duration_is_never_sent_for_chained_credentials(fed, user_keys):
     [event] = _token_events(fed)
     assert event["session_duration"] is None and event["status"] == 200
     assert event["kind"] == "chained"  # the endpoint agrees the session was chained
-    assert _open(url)[0] == 200
+    assert http_get(url)[0] == 200
 
 
 def test_a_400_with_session_duration_is_retried_once_without_it(fed, user_keys):
@@ -121,7 +112,7 @@ def test_a_400_with_session_duration_is_retried_once_without_it(fed, user_keys):
     assert (first["status"], first["session_duration"]) == (400, 3600)
     assert first["error"] == "Invalid credentials parameter"
     assert (second["status"], second["session_duration"]) == (200, None)
-    assert "<dd id='account'>333333333333</dd>" in _open(url)[1]
+    assert "<dd id='account'>333333333333</dd>" in http_get(url)[1]
 
 
 def test_refused_credentials_fail_after_exactly_one_retry(fed, user_keys):
@@ -174,7 +165,7 @@ def test_other_partitions_sign_in_through_the_endpoint(fed, user_keys, region, p
     creds = _assume(fed, user_keys, arn, region)
     url = signin.login_url(creds, region=region)
     assert signin.parse_login_url(url)["Destination"] == console
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200 and f"<dd id='region'>{region}</dd>" in page
 
 
@@ -247,7 +238,7 @@ def test_logout_first_wraps_the_login_url_and_the_browser_path_works(fed, user_k
     assert url.startswith(f"{base}/oauth?Action=logout&redirect_uri=")
     inner = parse_qs(urlsplit(url).query)["redirect_uri"][0]
     assert inner.startswith(fed.federation_url + "?Action=login&")
-    status, page = _open(url)  # urllib follows the 302 like a browser
+    status, page = http_get(url)  # urllib follows the 302 like a browser
     assert status == 200 and "/ec2/home?region=us-east-1" in page
     assert [e["action"] for e in fed.events("federation")][-2:] == ["logout", "login"]
 

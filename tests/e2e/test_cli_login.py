@@ -4,44 +4,28 @@ STS proxy) and the local federation endpoint, with a real SecretService keyring.
 from __future__ import annotations
 
 import socket
-import urllib.error
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from switcher.core.signin import parse_login_url
-from tests.fixtures.aws import BASE_PROFILE, run_switcher
+from tests.fixtures.aws import BASE_PROFILE, http_get, run_switcher, switcher_ok
 
 pytestmark = pytest.mark.keyring
 
 
-def _ok(env, *args):
-    result = run_switcher(env, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def _open(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 @pytest.fixture
 def env(switcher_env, aws_stack):
-    _ok(switcher_env, "add", "dev", "--account", "111111111111", "--role", "Admin",
-        "--source", BASE_PROFILE, "--region", "eu-west-1", "--color", "green")
-    _ok(switcher_env, "add", "audit", "--account", "333333333333", "--role", "Auditor",
-        "--via", "dev/Admin", "--region", "us-west-2")
+    switcher_ok(switcher_env, "add", "dev", "--account", "111111111111", "--role", "Admin",
+                "--source", BASE_PROFILE, "--region", "eu-west-1", "--color", "green")
+    switcher_ok(switcher_env, "add", "audit", "--account", "333333333333", "--role", "Auditor",
+                "--via", "dev/Admin", "--region", "us-west-2")
     aws_stack.clear_log()
     return switcher_env
 
 
 def _login(env, *args) -> str:
-    url = _ok(env, "login", *args, "--stdout").strip()
+    url = switcher_ok(env, "login", *args, "--stdout").strip()
     assert "\n" not in url and url.startswith("http://127.0.0.1:")
     return url
 
@@ -51,7 +35,7 @@ def test_direct_target_signs_in_with_session_duration(env, aws_stack):
     query = parse_login_url(url)
     assert query["Destination"] == (
         "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1")
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200
     assert "<dd id='account'>111111111111</dd>" in page and "<dd id='role'>Admin</dd>" in page
     assert "<dd id='duration'>7200 s</dd>" in page
@@ -62,12 +46,12 @@ def test_direct_target_signs_in_with_session_duration(env, aws_stack):
     [token] = aws_stack.events("federation", "getSigninToken")
     assert (token["status"], token["session_duration"], token["method"]) == (200, 7200, "POST")
     assert token["kind"] == "assumed"
-    assert _open(url)[0] == 400  # the printed URL works once
+    assert http_get(url)[0] == 400  # the printed URL works once
 
 
 def test_chained_target_never_sends_session_duration(env, aws_stack):
     url = _login(env, "audit/Auditor", "--duration", "3600")
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200 and "<dd id='account'>333333333333</dd>" in page
     assert "<dd id='region'>us-west-2</dd>" in page
 
@@ -85,7 +69,7 @@ def test_second_login_uses_the_cached_session(env, aws_stack):
     first, second = _login(env, "dev/Admin"), _login(env, "dev/Admin")
     assert len(aws_stack.events("sts", "AssumeRole")) == 1
     assert parse_login_url(first)["SigninToken"] != parse_login_url(second)["SigninToken"]
-    assert _open(first)[0] == _open(second)[0] == 200
+    assert http_get(first)[0] == http_get(second)[0] == 200
 
 
 def test_region_service_and_destination(env, aws_stack):
@@ -97,20 +81,20 @@ def test_region_service_and_destination(env, aws_stack):
     dest = "https://eu-west-1.console.aws.amazon.com/s3/buckets?region=eu-west-1"
     url = _login(env, "dev", "--destination", dest)
     assert parse_login_url(url)["Destination"] == dest
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200 and "/s3/buckets" in page
 
 
 def test_other_partitions(env, aws_stack):
-    _ok(env, "add", "gov", "--account", "555555555555", "--role", "Operator", "--source",
-        BASE_PROFILE, "--region", "us-gov-west-1")
-    _ok(env, "add", "china", "--account", "666666666666", "--role", "Viewer", "--source",
-        BASE_PROFILE, "--region", "cn-north-1")
+    switcher_ok(env, "add", "gov", "--account", "555555555555", "--role", "Operator", "--source",
+                BASE_PROFILE, "--region", "us-gov-west-1")
+    switcher_ok(env, "add", "china", "--account", "666666666666", "--role", "Viewer", "--source",
+                BASE_PROFILE, "--region", "cn-north-1")
     for target, account, host in [("gov/Operator", "555555555555", "console.amazonaws-us-gov.com"),
                                   ("china/Viewer", "666666666666", "console.amazonaws.cn")]:
         url = _login(env, target)
         assert urlsplit(parse_login_url(url)["Destination"]).hostname == host
-        status, page = _open(url)
+        status, page = http_get(url)
         assert status == 200 and f"<dd id='account'>{account}</dd>" in page
     arns = [e["role_arn"] for e in aws_stack.events("sts", "AssumeRole")]
     assert arns == ["arn:aws-us-gov:iam::555555555555:role/Operator",
@@ -123,18 +107,18 @@ def test_logout_first(env, aws_stack):
     assert url.startswith(f"{base}/oauth?Action=logout&redirect_uri=")
     inner = parse_qs(urlsplit(url).query)["redirect_uri"][0]
     assert inner.startswith(aws_stack.federation_url + "?Action=login&")
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200 and "<dd id='role'>Admin</dd>" in page
 
 
 def test_mfa_role(env, aws_stack):
-    _ok(env, "add", "prod", "--account", "222222222222", "--role", "Admin", "--source",
-        BASE_PROFILE, "--mfa-serial", "arn:aws:iam::123456789012:mfa/me")
+    switcher_ok(env, "add", "prod", "--account", "222222222222", "--role", "Admin", "--source",
+                BASE_PROFILE, "--mfa-serial", "arn:aws:iam::123456789012:mfa/me")
     result = run_switcher(env, "login", "prod/Admin", "--stdout")  # no TTY, no code
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("switcher: ") and result.stderr.count("\n") == 1
     url = _login(env, "prod/Admin", "--mfa-code", "123456")
-    assert _open(url)[0] == 200
+    assert http_get(url)[0] == 200
     [assume] = aws_stack.events("sts", "AssumeRole")
     assert assume["mfa"] is True
 
