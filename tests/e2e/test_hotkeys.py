@@ -4,15 +4,10 @@ SecretService keyring, and a $BROWSER stand-in that records the URL it is given.
 
 from __future__ import annotations
 
-import json
-import select
-import signal
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,79 +15,22 @@ import pytest
 from switcher.core import config as config_store
 from switcher.core.model import Role
 from switcher.core.signin import parse_login_url
-from tests.fixtures.aws import BASE_PROFILE, SWITCHER, run_switcher
+from tests.fixtures.aws import BASE_PROFILE, http_get, switcher_ok
 from tests.fixtures.desktop import wait_for_window, window_ids, xdotool
+from tests.fixtures.tray import TrayProcess, browser_urls, tray_env
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
-
-READY = "switcher: tray ready"
-
-
-def _ok(env, *args):
-    result = run_switcher(env, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def _open(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-class Tray:
-    def __init__(self, env):
-        self.env = env
-        self.proc = subprocess.Popen([str(SWITCHER), "tray"], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        line = ""
-        while READY not in line:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                raise AssertionError(f"tray not ready (exit {self.proc.poll()})")
-            if select.select([self.proc.stdout], [], [], left)[0]:
-                line = self.proc.stdout.readline()
-
-    def status(self, want=lambda s: True, timeout=20) -> dict:
-        """`switcher status` once the palette's hotkeys are applied (they come after "ready")."""
-        deadline = time.monotonic() + timeout
-        while True:
-            status = json.loads(_ok(self.env, "status"))
-            if "hotkeys" in status and want(status):
-                return status
-            if time.monotonic() > deadline:
-                raise AssertionError(f"status never matched: {status}")
-            time.sleep(0.1)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
 
 
 @pytest.fixture
 def desk_env(switcher_env, xdisplay, tmp_path, aws_stack):
-    browser_log = tmp_path / "browser.log"
-    stand_in = tmp_path / "browser-stand-in"
-    stand_in.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{browser_log}'\n")
-    stand_in.chmod(0o700)
-    env = {**switcher_env, "DISPLAY": xdisplay["DISPLAY"], "QT_QPA_PLATFORM": "xcb",
-           "BROWSER": str(stand_in), "SWITCHER_NO_FIRST_RUN": "1"}
-    _ok(env, "add", "dev", "--account", "111111111111", "--role", "Admin",
-        "--source", BASE_PROFILE, "--region", "eu-west-1", "--color", "green")
-    _ok(env, "add", "warehouse", "--account", "222222222222", "--role", "Analyst",
-        "--source", BASE_PROFILE, "--region", "us-west-2", "--color", "blue")
-    _ok(env, "add", "payments", "--account", "333333333333", "--role", "Deploy",
-        "--source", BASE_PROFILE, "--region", "eu-central-1", "--color", "red")
+    env = tray_env(switcher_env, xdisplay, tmp_path, SWITCHER_NO_FIRST_RUN="1")
+    switcher_ok(env, "add", "dev", "--account", "111111111111", "--role", "Admin",
+                "--source", BASE_PROFILE, "--region", "eu-west-1", "--color", "green")
+    switcher_ok(env, "add", "warehouse", "--account", "222222222222", "--role", "Analyst",
+                "--source", BASE_PROFILE, "--region", "us-west-2", "--color", "blue")
+    switcher_ok(env, "add", "payments", "--account", "333333333333", "--role", "Deploy",
+                "--source", BASE_PROFILE, "--region", "eu-central-1", "--color", "red")
     path = Path(env["SWITCHER_CONFIG_DIR"]) / "config.toml"
 
     def with_hotkey(config):
@@ -101,32 +39,21 @@ def desk_env(switcher_env, xdisplay, tmp_path, aws_stack):
 
     config_store.update(with_hotkey, path)
     aws_stack.clear_log()
-    env["_BROWSER_LOG"] = str(browser_log)
     return env
 
 
 @pytest.fixture
 def tray(desk_env):
-    app = Tray(desk_env)
+    app = TrayProcess(desk_env)
     yield app
     app.stop()
-
-
-def _browser_urls(env, count=1, timeout=30) -> list[str]:
-    log = Path(env["_BROWSER_LOG"])
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.exists() and len(log.read_text().split()) >= count:
-            return log.read_text().split()
-        time.sleep(0.1)
-    raise AssertionError("the $BROWSER stand-in was not called")
 
 
 def _assert_console_for(url, account, role, region, aws_stack):
     query = parse_login_url(url)
     assert query["Action"] == "login" and query["SigninToken"]
     assert query["Destination"] == f"https://{region}.console.aws.amazon.com/console/home?region={region}"
-    status, page = _open(url)  # the federation endpoint checks the token and shows the session
+    status, page = http_get(url)  # the federation endpoint checks the token and shows the session
     assert status == 200, page
     assert f"<dd id='account'>{account}</dd>" in page and f"<dd id='role'>{role}</dd>" in page
     assert [e["role_arn"] for e in aws_stack.events("sts", "AssumeRole")] == [
@@ -143,7 +70,7 @@ def test_hotkey_type_enter_opens_the_console(tray, desk_env, aws_stack):
     xdotool(desk_env, "type", "--delay", "40", "wareh")
     time.sleep(0.3)
     xdotool(desk_env, "key", "Return")
-    [url] = _browser_urls(desk_env)
+    [url] = browser_urls(desk_env)
     _assert_console_for(url, "222222222222", "Analyst", "us-west-2", aws_stack)
     # success hides the palette; the use is remembered as a recent
     deadline = time.monotonic() + 10
@@ -166,14 +93,14 @@ def test_escape_hides_the_palette(tray, desk_env):
 def test_target_hotkey_opens_its_console_without_the_palette(tray, desk_env, aws_stack):
     tray.status()
     xdotool(desk_env, "key", "ctrl+alt+p")
-    [url] = _browser_urls(desk_env)
+    [url] = browser_urls(desk_env)
     _assert_console_for(url, "333333333333", "Deploy", "eu-central-1", aws_stack)
     assert not window_ids(desk_env, "Switcher")
 
 
 def test_switcher_show_opens_the_palette(tray, desk_env):
     tray.status()
-    _ok(desk_env, "show")
+    switcher_ok(desk_env, "show")
     wait_for_window(desk_env, "Switcher", timeout=10)
 
 
@@ -194,7 +121,7 @@ def test_combo_taken_by_another_program_is_reported_and_the_app_runs_on(desk_env
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert grabber.stdout.readline().strip() == "grabbed"
-        app = Tray(desk_env)
+        app = TrayProcess(desk_env)
         try:
             status = app.status()
             assert status["hotkeys"]["Ctrl+Alt+A"] == "Ctrl+Alt+A is already taken by another program"
@@ -202,9 +129,9 @@ def test_combo_taken_by_another_program_is_reported_and_the_app_runs_on(desk_env
             assert app.proc.poll() is None
             # the other hotkey and `switcher show` still work
             xdotool(desk_env, "key", "ctrl+alt+p")
-            [url] = _browser_urls(desk_env)
+            [url] = browser_urls(desk_env)
             _assert_console_for(url, "333333333333", "Deploy", "eu-central-1", aws_stack)
-            _ok(desk_env, "show")
+            switcher_ok(desk_env, "show")
             wait_for_window(desk_env, "Switcher", timeout=10)
             assert app.proc.poll() is None
         finally:

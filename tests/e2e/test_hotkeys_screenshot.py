@@ -11,42 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_hotkeys import Tray, _browser_urls
 from tests.fixtures.desktop import wait_for_window, window_ids, xdotool
 from tests.fixtures.tools import require_tool
+from tests.fixtures.tray import TrayProcess, browser_urls, tray_env
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "palette.png"
 
 
-class SandboxTray(Tray):
-    def __init__(self, env):
-        self.env = env
-        import select
-
-        from tests.fixtures.aws import SWITCHER
-
-        self.proc = subprocess.Popen([str(SWITCHER), "tray", "--sandbox"], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        line = ""
-        while "switcher: tray ready" not in line:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                raise AssertionError(f"tray not ready (exit {self.proc.poll()})")
-            if select.select([self.proc.stdout], [], [], left)[0]:
-                line = self.proc.stdout.readline()
-
-
 def test_palette_screenshot(switcher_env, xdisplay, tmp_path):
     require_tool("import", "xdotool")
-    browser_log = tmp_path / "browser.log"
-    stand_in = tmp_path / "browser-stand-in"
-    stand_in.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{browser_log}'\n")
-    stand_in.chmod(0o700)
-    env = {**switcher_env, "DISPLAY": xdisplay["DISPLAY"], "QT_QPA_PLATFORM": "xcb",
-           "BROWSER": str(stand_in), "SWITCHER_NO_FIRST_RUN": "1", "_BROWSER_LOG": str(browser_log)}
-    tray = SandboxTray(env)
+    env = tray_env(switcher_env, xdisplay, tmp_path, SWITCHER_NO_FIRST_RUN="1")
+    tray = TrayProcess(env, "--sandbox")
     try:
         assert tray.status()["hotkeys"]["Ctrl+Alt+A"] == "ok"
         # one switch first, so a row shows the time left of its cached session
@@ -56,7 +32,7 @@ def test_palette_screenshot(switcher_env, xdisplay, tmp_path):
         xdotool(env, "type", "--delay", "30", "acme dev")
         time.sleep(0.3)
         xdotool(env, "key", "Return")
-        _browser_urls(env)
+        browser_urls(env)
         deadline = time.monotonic() + 10
         while window_ids(env, "Switcher") and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
-import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,121 +15,28 @@ import pytest
 
 from switcher.core import config as config_store
 from switcher.core.signin import parse_login_url
-from tests.fixtures.aws import BASE_PROFILE, SWITCHER, run_switcher
+from tests.fixtures.aws import BASE_PROFILE, http_get, run_switcher, switcher_ok
 from tests.fixtures.desktop import (
-    tray_icons,
     wait_for_window,
     window_ids,
     xclip_out,
     xclip_targets,
     xdotool,
 )
+from tests.fixtures.tray import TrayProcess, browser_urls, tray_env
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
-
-READY = "switcher: tray ready"
-
-
-def _ok(env, *args):
-    result = run_switcher(env, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def _open(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-class TrayProcess:
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.env = env
-        self.proc = subprocess.Popen(
-            [str(SWITCHER), "tray", *args], env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
-        )
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        line = ""
-        while READY not in line:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                raise AssertionError(f"tray not ready (exit {self.proc.poll()}): {self.stderr()}")
-            ready, _, _ = select.select([self.proc.stdout], [], [], left)
-            if ready:
-                line = self.proc.stdout.readline()
-        # The marker comes before the event loop runs; wait until the tray answers and has
-        # finished its second stage (menu, palette, hotkeys).
-        while True:
-            result = run_switcher(self.env, "status", timeout=30)
-            if result.returncode == 0 and json.loads(result.stdout).get("started"):
-                break
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError("the tray never finished starting")
-            time.sleep(0.1)
-
-    def stderr(self) -> str:
-        if self.proc.poll() is None:
-            return ""
-        return self.proc.stderr.read()
-
-    def icon(self, timeout: float = 20) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            mine = [i for i in tray_icons(self.env) if "switcher" in [c.lower() for c in i["class"]]]
-            if mine and mine[0]["mapped"]:
-                return mine[0]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no mapped Switcher icon in the tray: {tray_icons(self.env)}")
-            time.sleep(0.1)
-
-    def click_icon(self) -> None:
-        x, y, w, h = self.icon()["geometry"]
-        xdotool(self.env, "mousemove", x + w // 2, y + h // 2)
-        xdotool(self.env, "click", "1")
-        time.sleep(0.6)  # the menu maps and grabs the keyboard
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            xdotool(self.env, "key", key)
-            time.sleep(0.25)  # submenus open on a short timer
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        err = self.proc.stderr.read()
-        if err:
-            print(f"--- switcher tray stderr ---\n{err}")  # shown when a test fails
-        self.proc.stdout.close()
-        self.proc.stderr.close()
 
 
 @pytest.fixture
 def desk_env(switcher_env, xdisplay, tmp_path, aws_stack):
-    browser_log = tmp_path / "browser.log"
-    stand_in = tmp_path / "browser-stand-in"
-    # $BROWSER stand-in: records the URL it was asked to open, like a browser would get it
-    stand_in.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{browser_log}'\n")
-    stand_in.chmod(0o700)
-    env = {**switcher_env, "DISPLAY": xdisplay["DISPLAY"], "QT_QPA_PLATFORM": "xcb",
-           "BROWSER": str(stand_in), "SWITCHER_NO_FIRST_RUN": "1"}
-    _ok(env, "add", "dev", "--account", "111111111111", "--role", "Admin",
-        "--source", BASE_PROFILE, "--region", "eu-west-1", "--color", "green")
+    env = tray_env(switcher_env, xdisplay, tmp_path, SWITCHER_NO_FIRST_RUN="1")
+    switcher_ok(env, "add", "dev", "--account", "111111111111", "--role", "Admin",
+                "--source", BASE_PROFILE, "--region", "eu-west-1", "--color", "green")
     path = Path(env["SWITCHER_CONFIG_DIR"]) / "config.toml"
     config_store.update(
         lambda c: replace(c, settings=replace(c.settings, clipboard_clear_seconds=3)), path)
     aws_stack.clear_log()
-    env["_BROWSER_LOG"] = str(browser_log)
     return env
 
 
@@ -142,18 +45,6 @@ def tray(desk_env):
     app = TrayProcess(desk_env)
     yield app
     app.stop()
-
-
-def _browser_urls(env, count: int = 1, timeout: float = 30) -> list[str]:
-    log = Path(env["_BROWSER_LOG"])
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.exists():
-            urls = log.read_text().split()
-            if len(urls) >= count:
-                return urls
-        time.sleep(0.1)
-    raise AssertionError("the $BROWSER stand-in was not called")
 
 
 def test_icon_is_embedded_in_the_tray_host(tray):
@@ -167,17 +58,17 @@ def test_icon_is_embedded_in_the_tray_host(tray):
 def test_clicking_a_role_opens_its_console_in_the_browser(tray, desk_env, aws_stack):
     tray.click_icon()
     tray.keys("Down", "Right", "Return")  # account dev ▸ role Admin, Enter = open console
-    [url] = _browser_urls(desk_env)
+    [url] = browser_urls(desk_env)
     query = parse_login_url(url)
     assert query["Action"] == "login" and query["SigninToken"]
     assert query["Destination"] == "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1"
-    status, page = _open(url)
+    status, page = http_get(url)
     assert status == 200, page
     assert "<dd id='account'>111111111111</dd>" in page and "<dd id='role'>Admin</dd>" in page
     [assume] = aws_stack.events("sts", "AssumeRole")
     assert assume["role_arn"] == "arn:aws:iam::111111111111:role/Admin"
 
-    status = json.loads(_ok(desk_env, "status"))
+    status = json.loads(switcher_ok(desk_env, "status"))
     assert status["pid"] == tray.proc.pid and status["sandbox"] is False
     [session] = status["sessions"]
     assert session["target"] == "dev/Admin" and 0 < session["seconds_left"] <= 3600
@@ -189,14 +80,14 @@ def test_second_tray_is_forwarded_to_the_first(tray, desk_env):
     assert second.returncode == 0, second.stderr
     assert time.monotonic() - started < 15
     assert tray.proc.poll() is None
-    assert json.loads(_ok(desk_env, "status"))["pid"] == tray.proc.pid
+    assert json.loads(switcher_ok(desk_env, "status"))["pid"] == tray.proc.pid
     # forwarded as "show": the first tray's palette comes up
     wait_for_window(desk_env, "Switcher", timeout=10)
     xdotool(desk_env, "key", "Escape")
     deadline = time.monotonic() + 10
     while window_ids(desk_env, "Switcher") and time.monotonic() < deadline:
         time.sleep(0.1)
-    _ok(desk_env, "show")
+    switcher_ok(desk_env, "show")
     wait_for_window(desk_env, "Switcher", timeout=10)
 
 
@@ -226,9 +117,9 @@ def test_copied_credentials_reach_the_x_clipboard_and_are_cleared(tray, desk_env
 
 
 def test_status_and_quit_then_no_tray(tray, desk_env):
-    status = json.loads(_ok(desk_env, "status"))
+    status = json.loads(switcher_ok(desk_env, "status"))
     assert status["pid"] == tray.proc.pid and status["tray_available"] is True
-    _ok(desk_env, "quit")
+    switcher_ok(desk_env, "quit")
     assert tray.proc.wait(15) == 0
     for command in ("status", "show", "quit"):
         result = run_switcher(desk_env, command)
@@ -244,7 +135,7 @@ def test_stale_lock_after_a_crash_is_recovered(desk_env):
         # the lock file and socket are left behind, as after a real crash
         second = TrayProcess(desk_env)
         try:
-            assert json.loads(_ok(desk_env, "status"))["pid"] == second.proc.pid
+            assert json.loads(switcher_ok(desk_env, "status"))["pid"] == second.proc.pid
         finally:
             second.stop()
     finally:
@@ -255,7 +146,7 @@ def test_sandbox_mode_on_a_fresh_machine(switcher_env, xdisplay):
     env = {**switcher_env, "DISPLAY": xdisplay["DISPLAY"], "QT_QPA_PLATFORM": "xcb"}
     app = TrayProcess(env)
     try:
-        status = json.loads(_ok(env, "status"))
+        status = json.loads(switcher_ok(env, "status"))
         assert status["sandbox"] is True and status["targets"] >= 5
         from tests.fixtures.desktop import wait_for_window
 

@@ -18,8 +18,7 @@ import pytest
 
 from tests.fixtures.desktop import WIDTH, wait_for_window, xdotool
 from tests.fixtures.tools import require_tool
-
-from .test_tray import TrayProcess, _browser_urls
+from tests.fixtures.tray import TrayProcess, browser_urls, tray_env
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
 
@@ -69,12 +68,7 @@ def desktop_background(env) -> None:
 @pytest.fixture
 def sandbox_env(switcher_env, xdisplay, tmp_path):
     desktop_background(xdisplay)
-    log = tmp_path / "browser.log"
-    stand_in = tmp_path / "browser"
-    stand_in.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{log}'\n")
-    stand_in.chmod(0o700)
-    return {**switcher_env, "DISPLAY": xdisplay["DISPLAY"], "QT_QPA_PLATFORM": "xcb",
-            "BROWSER": str(stand_in), "_BROWSER_LOG": str(log)}
+    return tray_env(switcher_env, xdisplay, tmp_path)
 
 
 def test_first_run_window(sandbox_env, shots):
@@ -101,7 +95,7 @@ def test_tray_menu_and_settings(sandbox_env, shots):
         xdotool(env, "windowfocus", "--sync", mfa)
         xdotool(env, "type", "--delay", "50", "123456")
         xdotool(env, "key", "Return")
-        _browser_urls(env)
+        browser_urls(env)
         time.sleep(1.5)
         app.click_icon()
         app.keys("Down", "Down", "Down", "Right", "Right")  # acme-prod ▸ role ▸ its actions
