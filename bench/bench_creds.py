@@ -34,45 +34,20 @@ BUDGETS = {"cold": 0.8, "cached": 0.3}
 
 def start_keyring(stack: ExitStack, root: Path) -> dict[str, str]:
     """A private session bus and an unlocked gnome-keyring on it; stopped on exit."""
-    from tests.fixtures.keyring import _BUS_CONFIG, wait_for_bus_name
+    from tests.fixtures.keyring import (
+        SECRET_SERVICE_BACKEND,
+        private_session_bus,
+        running_secret_service,
+    )
 
     for tool in ("dbus-daemon", "gnome-keyring-daemon"):
         if shutil.which(tool) is None:
             sys.exit(f"bench_creds: {tool} is needed for the keyring cache (apt: dbus, gnome-keyring)")
-    (root / "bus").mkdir()
-    conf = root / "bus" / "session.conf"
-    conf.write_text(_BUS_CONFIG.format(dir=root / "bus"))
-    bus = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={conf}", "--nofork", "--nopidfile", "--print-address=1"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    stack.callback(_stop, bus)
-    address = bus.stdout.readline().strip()
-    home = root / "keyring-home"
-    home.mkdir(mode=0o700)
-    daemon_env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": str(home),
-                  "XDG_DATA_HOME": str(home), "XDG_RUNTIME_DIR": str(home)}
-    daemon = subprocess.Popen(
-        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-        env=daemon_env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    stack.callback(_stop, daemon)
-    daemon.stdin.write(b"bench-password")
-    daemon.stdin.close()
-    wait_for_bus_name(address, "org.freedesktop.secrets", proc=daemon)
-    return {"DBUS_SESSION_BUS_ADDRESS": address,
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    for name in ("bus", "keyring"):
+        (root / name).mkdir()
+    address = stack.enter_context(private_session_bus(root / "bus"))
+    stack.enter_context(running_secret_service(address, root / "keyring", b"bench-password"))
+    return {"DBUS_SESSION_BUS_ADDRESS": address, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE_BACKEND}
 
 
 def build_env(root: Path, moto_url: str, keyring_env: dict[str, str]) -> dict[str, str]:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -154,23 +154,23 @@ BASELINE_APP = textwrap.dedent("""
 
 
 class Desktop:
+    """A private Xvfb and session bus, the tests' own (tests/fixtures), and an X connection."""
+
     def __init__(self, tmp: Path) -> None:
-        read_fd, write_fd = os.pipe()
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                                      "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
-                                     stderr=subprocess.DEVNULL)
-        os.close(write_fd)
-        data = b""
-        while not data.endswith(b"\n"):
-            data += os.read(read_fd, 32)
-        os.close(read_fd)
-        self.display = ":" + data.decode().strip()
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.bus_address = self.bus.stdout.readline().strip()
         from Xlib import display
 
-        self.x = display.Display(self.display)
+        from tests.fixtures.desktop import running_xvfb
+        from tests.fixtures.keyring import private_session_bus
+
+        self._stack = ExitStack()
+        try:
+            self.display = self._stack.enter_context(running_xvfb())
+            (tmp / "bus").mkdir()
+            self.bus_address = self._stack.enter_context(private_session_bus(tmp / "bus"))
+            self.x = display.Display(self.display)
+        except BaseException:
+            self._stack.close()
+            raise
 
     def key(self, *keysyms: int) -> None:
         from Xlib import X
@@ -202,21 +202,7 @@ class Desktop:
 
     def close(self) -> None:
         self.x.close()
-        for proc in (self.bus, self.xvfb):
-            proc.terminate()
-            proc.wait(10)
-        self.bus.stdout.close()
-
-
-def _wait_ready(proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    line = ""
-    while "switcher: tray ready" not in line:
-        left = deadline - time.monotonic()
-        if left <= 0 or proc.poll() is not None:
-            raise RuntimeError(f"app did not start (exit {proc.poll()})")
-        if select.select([proc.stdout], [], [], left)[0]:
-            line = proc.stdout.readline()
+        self._stack.close()
 
 
 def _hotkeys_ok(env: dict) -> None:
@@ -271,6 +257,7 @@ def bench_hotkey(rounds: int) -> dict:
 
     from switcher.core import config as config_store
     from switcher.core.model import Account, Config, Role
+    from tests.fixtures.tray import wait_for_ready_line
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -306,7 +293,7 @@ def bench_hotkey(rounds: int) -> dict:
                 proc = subprocess.Popen(argv, env={**env, "SWITCHER_TRACE_FILE": str(trace)},
                                         stdout=subprocess.PIPE, stderr=log, text=True)
                 try:
-                    _wait_ready(proc)
+                    wait_for_ready_line(proc)
                     if label == "palette":
                         _hotkeys_ok(env)
                     _ENV.update(env)
