@@ -1,28 +1,17 @@
 """The installed ``switcher`` command editing accounts: exit codes and no damage on bad input."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-SWITCHER = Path(sys.executable).with_name("switcher")
+from tests.fixtures.aws import SWITCHER, offline_env
+from tests.fixtures.aws import run_switcher as sw
 
 
 @pytest.fixture
 def env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SWITCHER_"))}
-    env["SWITCHER_CONFIG_DIR"] = str(tmp_path / "cfg")
-    env["AWS_CONFIG_FILE"] = str(tmp_path / "aws-config")
-    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "aws-credentials")
-    (tmp_path / "aws-config").write_text("[profile base]\nregion = us-east-1\n")
-    return env
-
-
-def sw(env, *args):
-    return subprocess.run([str(SWITCHER), *args], env=env, capture_output=True, text=True, timeout=60)
+    return offline_env(tmp_path)
 
 
 def test_add_list_remove(env):
@@ -117,8 +106,7 @@ def test_switcher_calling_itself_through_aws_profile_stops(env, tmp_path):
     )
     assert sw(env, "add", "solo", "--account", "123456789012", "--role", "R").returncode == 0
     env = {**env, "AWS_PROFILE": "loop", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"}
-    result = subprocess.run([str(SWITCHER), "creds", "solo"], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = sw(env, "creds", "solo", timeout=120)
     assert result.returncode != 0
     assert "calling itself in a loop" in result.stderr
     assert result.stderr.count("\n") <= 2, result.stderr

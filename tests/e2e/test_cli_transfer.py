@@ -10,16 +10,15 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from switcher.core.links import parse_link
+from tests.fixtures.aws import offline_env
+from tests.fixtures.aws import run_switcher as sw
 from tests.fixtures.tools import require_tool
-
-SWITCHER = Path(sys.executable).with_name("switcher")
 
 AWS_CONFIG = """\
 [profile base]
@@ -55,17 +54,7 @@ region = ap-southeast-2
 
 @pytest.fixture
 def env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SWITCHER_"))}
-    env["SWITCHER_CONFIG_DIR"] = str(tmp_path / "cfg")
-    env["AWS_CONFIG_FILE"] = str(tmp_path / "aws-config")
-    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "aws-credentials")
-    (tmp_path / "aws-config").write_text("[profile base]\nregion = eu-west-1\n")
-    return env
-
-
-def sw(env, *args, input=None):
-    return subprocess.run([str(SWITCHER), *args], env=env, capture_output=True, text=True,
-                          input=input, timeout=60)
+    return offline_env(tmp_path, region="eu-west-1")
 
 
 def ok(env, *args, input=None) -> str:
