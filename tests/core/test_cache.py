@@ -25,13 +25,6 @@ CONFIG = Config(accounts=(
 ))
 
 
-@pytest.fixture
-def kr(memory_keyring):
-    keystore.reset()
-    yield memory_keyring
-    keystore.reset()
-
-
 def creds(minutes: float, kind=CHAINED) -> Credentials:
     exp = datetime.now(UTC) + timedelta(minutes=minutes)
     return Credentials("ASIAXXXXXXXXXXXXXXXX", "secret", "token", exp, kind)

@@ -14,13 +14,6 @@ from tests.fixtures.keyring import MemoryKeyring, installed_keyring
 
 
 @pytest.fixture
-def kr(memory_keyring):
-    keystore.reset()
-    yield memory_keyring
-    keystore.reset()
-
-
-@pytest.fixture
 def no_keyring():
     keystore.reset()
     with installed_keyring(fail.Keyring()):

@@ -13,13 +13,6 @@ from switcher.core.model import Config
 
 
 @pytest.fixture
-def kr(memory_keyring):
-    keystore.reset()
-    yield memory_keyring
-    keystore.reset()
-
-
-@pytest.fixture
 def aws_files(tmp_path, monkeypatch):
     """Empty AWS config/credentials files and no ambient credentials."""
     config, credentials = tmp_path / "config", tmp_path / "credentials"
