@@ -77,10 +77,11 @@ def test_invalid_combination_is_shown_inline(qtbot, edit):
     assert edit.styleSheet() == ""
 
 
-def test_backspace_clears_and_tab_still_moves_focus(qtbot):
+def _shown_with_a_line_edit(qtbot, edit: KeyCaptureEdit) -> tuple[QWidget, QLineEdit]:
+    """Show ``edit`` above a plain line edit, somewhere for the focus to go, in an active
+    window; return (window, line edit): the caller keeps the window alive."""
     parent = QWidget()
     layout = QVBoxLayout(parent)
-    edit = KeyCaptureEdit("alt+ctrl+x")
     other = QLineEdit()
     layout.addWidget(edit)
     layout.addWidget(other)
@@ -88,6 +89,12 @@ def test_backspace_clears_and_tab_still_moves_focus(qtbot):
     parent.show()
     qtbot.waitExposed(parent)
     parent.activateWindow()
+    return parent, other
+
+
+def test_backspace_clears_and_tab_still_moves_focus(qtbot):
+    edit = KeyCaptureEdit("alt+ctrl+x")
+    _parent, other = _shown_with_a_line_edit(qtbot, edit)
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus, timeout=2000)
     assert edit.combo() == "Ctrl+Alt+X"  # normalised on the way in
@@ -112,15 +119,8 @@ def test_focus_suspends_global_hotkeys(qtbot):
     calls = []
     KeyCaptureEdit.suspend_hook = calls.append
     try:
-        parent = QWidget()
-        layout = QVBoxLayout(parent)
-        edit, other = KeyCaptureEdit(), QLineEdit()
-        layout.addWidget(edit)
-        layout.addWidget(other)
-        qtbot.addWidget(parent)
-        parent.show()
-        qtbot.waitExposed(parent)
-        parent.activateWindow()
+        edit = KeyCaptureEdit()
+        _parent, other = _shown_with_a_line_edit(qtbot, edit)
         other.setFocus()
         qtbot.waitUntil(other.hasFocus, timeout=2000)
         edit.setFocus()

@@ -4,6 +4,7 @@ applied without restart, and status for `switcher status`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from types import SimpleNamespace
@@ -50,6 +51,21 @@ def press(env, keys):
     xdotool(env, "key", keys)
 
 
+@contextlib.contextmanager
+def ctrl_alt_a_held_by_another_client(env):
+    """Another X client grabs Ctrl+Alt+A (asserting that it could) and holds it for the block."""
+    other = xdisplay_mod.Display(env["DISPLAY"])
+    try:
+        catcher = error.CatchError()
+        other.screen().root.grab_key(other.keysym_to_keycode(XK.XK_a), X.ControlMask | X.Mod1Mask,
+                                     False, X.GrabModeAsync, X.GrabModeAsync, onerror=catcher)
+        other.sync()
+        assert catcher.get_error() is None
+        yield
+    finally:
+        other.close()
+
+
 def test_palette_hotkey_toggles_the_palette(xdisplay, quick, qtbot):
     quick.apply_settings(Settings(), TARGETS)  # default Ctrl+Alt+A
     assert quick.status()["hotkeys"] == {"Ctrl+Alt+A": "ok", "Ctrl+Alt+P": "ok"}
@@ -78,16 +94,8 @@ def test_changes_apply_without_restart(xdisplay, quick, qtbot):
     assert not quick.palette.isVisible()
     press(xdisplay, "ctrl+alt+space")
     qtbot.waitUntil(quick.palette.isVisible, timeout=3000)
-    # the old palette combo is free for other programs again
-    other = xdisplay_mod.Display(xdisplay["DISPLAY"])
-    try:
-        catcher = error.CatchError()
-        other.screen().root.grab_key(other.keysym_to_keycode(XK.XK_a), X.ControlMask | X.Mod1Mask,
-                                     False, X.GrabModeAsync, X.GrabModeAsync, onerror=catcher)
-        other.sync()
-        assert catcher.get_error() is None
-    finally:
-        other.close()
+    with ctrl_alt_a_held_by_another_client(xdisplay):
+        pass  # the old palette combo is free for other programs again
 
 
 def test_conflicts_and_invalid_combos_are_reported_once(xdisplay, quick):
@@ -104,13 +112,7 @@ def test_conflicts_and_invalid_combos_are_reported_once(xdisplay, quick):
 
 
 def test_combo_grabbed_by_another_client_is_reported_and_others_work(xdisplay, quick, qtbot):
-    other = xdisplay_mod.Display(xdisplay["DISPLAY"])
-    try:
-        catcher = error.CatchError()
-        other.screen().root.grab_key(other.keysym_to_keycode(XK.XK_a), X.ControlMask | X.Mod1Mask,
-                                     False, X.GrabModeAsync, X.GrabModeAsync, onerror=catcher)
-        other.sync()
-        assert catcher.get_error() is None
+    with ctrl_alt_a_held_by_another_client(xdisplay):
         quick.apply_settings(Settings(), TARGETS)
         status = quick.status()["hotkeys"]
         assert status["Ctrl+Alt+A"] == "Ctrl+Alt+A is already taken by another program"
@@ -119,8 +121,6 @@ def test_combo_grabbed_by_another_client_is_reported_and_others_work(xdisplay, q
                                 "Ctrl+Alt+A for the search palette: Ctrl+Alt+A is already taken by another program")]
         press(xdisplay, "ctrl+alt+p")
         qtbot.waitUntil(lambda: quick.controller.calls == [("console", "production/Admin")], timeout=3000)
-    finally:
-        other.close()
     quick.apply_settings(Settings(), TARGETS)  # retried on the next apply: now free
     assert quick.status()["hotkeys"]["Ctrl+Alt+A"] == "ok"
 
