@@ -265,3 +265,53 @@ def test_hint_names_the_credentials_format(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show_palette()
     assert "Ctrl+Enter  credentials (fish)" in window.hint_label.text()
+
+
+LONG_ERROR = (
+    "AccessDenied: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: "
+    "sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Admin because no identity-based "
+    "policy allows the sts:AssumeRole action (request id 3f1c9a52-7d1e-4c0b-9b51-0a7e2f4d6c11)"
+)
+
+
+def test_long_error_wraps_and_the_width_stays_fixed(qtbot, palette, controller):
+    from switcher.gui.palette.window import HEIGHT, WIDTH
+
+    assert palette.size().width() == WIDTH
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    controller.switch_failed.emit("production/Admin", "console", LONG_ERROR)
+    qtbot.wait(50)  # let the layout settle
+    # the user's report: the window grew from 680 to 1144 px and cut the text
+    assert palette.width() == WIDTH
+    assert palette.minimumSizeHint().width() <= WIDTH
+    label = palette.error_label
+    assert label.wordWrap()
+    # the whole message is there, and every wrapped line fits the label's height
+    assert palette.error == f"production/Admin: {LONG_ERROR}"
+    assert label.toolTip() == palette.error
+    assert label.text().replace("\u200b", "") == palette.error
+    assert label.width() <= WIDTH
+    assert label.height() >= label.heightForWidth(label.width())
+    # a later open is back to the normal size
+    palette.hide()
+    palette.show_palette()
+    qtbot.wait(50)
+    assert (palette.width(), palette.height()) == (WIDTH, HEIGHT)
+    assert palette.error == ""
+
+
+def test_a_huge_error_is_shortened_with_the_full_text_in_the_tooltip(qtbot, palette):
+    from switcher.gui.palette.window import WIDTH
+
+    message = "x" * 50 + " " + "boom " * 400
+    palette.set_error(message)
+    qtbot.wait(50)
+    assert palette.width() == WIDTH
+    assert palette.error_label.toolTip() == message
+    shown = palette.error_label.text()
+    assert shown.endswith("…") and len(shown) < len(message)
+    assert palette.error == message
+    # the list keeps room for rows: the error takes a few lines, not the window
+    from switcher.gui.palette.delegate import ROW_HEIGHT
+
+    assert palette.list.height() > 3 * ROW_HEIGHT

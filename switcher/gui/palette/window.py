@@ -9,6 +9,7 @@ a failure is shown in red under the search field (the tray notifies as well).
 from __future__ import annotations
 
 import os
+import re
 import time
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +35,8 @@ TITLE = "Switcher"
 RECENTS = 8
 WIDTH, HEIGHT = 680, 460
 SPINNER_MS = 80
+ERROR_CHARS = 320  # about four wrapped lines; the tooltip keeps the whole message
+_LONG_RUN = re.compile(r"\S{40}")  # ARNs and request ids have no space to wrap at
 TRACE_ENV = "SWITCHER_TRACE_FILE"  # bench: where to note the moment the palette is painted
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -55,7 +59,10 @@ class PaletteWindow(QWidget):
         self.controller = controller
         self.setWindowTitle(TITLE)
         self.setObjectName("palette")
+        # fixed: a long label must wrap, never widen the window off the screen
+        self.setFixedWidth(WIDTH)
         self.resize(WIDTH, HEIGHT)
+        self._error = ""
         self._pending: tuple[str, str] | None = None
         self._was_active = False
         self._trace_pending = False
@@ -89,6 +96,9 @@ class PaletteWindow(QWidget):
         self.error_label.setObjectName("paletteError")
         self.error_label.setStyleSheet("color: #d93025; font-weight: 600;")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setWordWrap(True)
+        # its one-line width must not count towards the window's minimum width
+        self.error_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
@@ -217,6 +227,9 @@ class PaletteWindow(QWidget):
         super().hideEvent(event)
         self._was_active = False
         self._clock.stop()
+        # the next open starts clean and at the normal size, whatever this one showed
+        self.set_error("")
+        self.resize(WIDTH, HEIGHT)
         self.hidden.emit()
         # Get ready for the next show now, not when the hotkey is pressed: an empty query
         # over 10,000 targets is the costliest reset, and recents changed with this switch.
@@ -296,12 +309,17 @@ class PaletteWindow(QWidget):
             raise ValueError(action)
 
     def set_error(self, message: str) -> None:
-        self.error_label.setText(message)
+        self._error = message
+        shown = message if len(message) <= ERROR_CHARS else message[:ERROR_CHARS - 1].rstrip() + "…"
+        # a zero-width space after every 40 unbroken characters gives the wrap a place to break
+        self.error_label.setText(_LONG_RUN.sub(lambda m: m.group() + "\u200b", shown))
+        self.error_label.setToolTip(message)
         self.error_label.setVisible(bool(message))
 
     @property
     def error(self) -> str:
-        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
+        """The whole message shown under the field (the label may show it shortened)."""
+        return self._error if self.error_label.isVisibleTo(self) else ""
 
     # --- controller feedback ------------------------------------------------------------
 
