@@ -128,24 +128,18 @@ class FirstRunWindow(QWidget):
         path = self.real_aws_config
         return self._confirm_and_apply(lambda config: importer.plan_aws_config_file(config, path))
 
-    def import_esr(self) -> bool:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Paste an AWS Extend Switch Roles configuration")
-        text = QPlainTextEdit()
-        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        text.setPlaceholderText("[profile acme-prod]\naws_account_id = 123456789012\nrole_name = Admin")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Preview…")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        box = QVBoxLayout(dialog)
-        box.addWidget(text)
-        box.addWidget(buttons)
-        dialog.resize(520, 360)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        content = text.toPlainText()
-        return self._confirm_and_apply(lambda config: importer.plan_esr(config, content))
+    def import_esr(self) -> PasteEsrDialog:
+        """Open the paste dialog; it stays open until an import worked or the user cancels."""
+        dialog = PasteEsrDialog(self.real_config, self)
+        dialog.imported.connect(self._pasted)
+        self.paste_dialog = dialog
+        dialog.open()
+        dialog.text.setFocus()
+        return dialog
+
+    def _pasted(self) -> None:
+        self.close()
+        self.left_sandbox.emit()
 
     def _add_account(self) -> None:
         self.close()
@@ -156,3 +150,78 @@ def _tilde(path: Path) -> str:
     home = str(Path.home())
     text = str(path)
     return "~" + text[len(home):] if text.startswith(home + "/") else text
+
+
+class PasteEsrDialog(QDialog):
+    """Paste, preview (the same list as Settings › Import / Export), then import.
+
+    A text that cannot be read keeps the dialog open with the error under it, so nothing
+    pasted is lost."""
+
+    imported = Signal(str)  # summary
+
+    def __init__(self, real_config: Path, parent=None) -> None:
+        super().__init__(parent)
+        from .settings.transfer import ImportPreview
+
+        self.real_config = real_config
+        self._planner = None
+        self.setWindowTitle("Paste an AWS Extend Switch Roles configuration")
+        self.text = QPlainTextEdit(objectName="esrText")
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setPlaceholderText("[profile acme-prod]\naws_account_id = 123456789012\nrole_name = Admin")
+        self.text.textChanged.connect(self._invalidate)
+        self.preview_box = ImportPreview()
+        where = QLabel(f"Imported into {_tilde(real_config)}")
+        where.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.preview_button = self.buttons.addButton("Preview", QDialogButtonBox.ButtonRole.ActionRole)
+        self.preview_button.setObjectName("previewButton")
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("importButton")
+        self.import_button.setEnabled(False)
+        self.preview_button.clicked.connect(self.preview)
+        self.buttons.accepted.connect(self.do_import)
+        self.buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.text, 3)
+        box.addWidget(self.preview_box, 2)
+        box.addWidget(where)
+        box.addWidget(self.buttons)
+        self.resize(560, 480)
+
+    def _invalidate(self) -> None:
+        self._planner = None
+        self.import_button.setEnabled(False)
+        self.preview_box.clear()
+
+    def preview(self) -> importer.ImportResult | None:
+        content = self.text.toPlainText()
+
+        def planner(config):
+            return importer.plan_esr(config, content)
+
+        try:
+            result = planner(config_store.load(self.real_config))
+        except SwitcherError as exc:
+            self.preview_box.show_error(str(exc))
+            return None
+        self.preview_box.show_result(result)
+        if result.changed:
+            self._planner = planner
+            self.import_button.setEnabled(True)
+            self.import_button.setDefault(True)
+        return result
+
+    def do_import(self) -> bool:
+        if self._planner is None:  # Enter before a preview: show it first
+            self.preview()
+            return False
+        try:
+            result = importer.apply(self._planner, self.real_config)
+        except SwitcherError as exc:
+            self.preview_box.show_error(str(exc))
+            return False
+        self.accept()
+        self.imported.emit(result.summary())
+        return True

@@ -108,3 +108,53 @@ def test_leaving_the_sandbox_switches_the_running_tray_to_the_real_config(qtbot,
         app.controller.shutdown()
     finally:
         sandbox.stop()
+
+
+ESR_TWO = """\
+[profile acme-data]
+aws_account_id = 444444444444
+role_name = Analyst
+
+[profile acme-ops]
+aws_account_id = 555555555555
+role_name = Operator
+
+[profile acme-data-again]
+aws_account_id = 444444444444
+role_name = Analyst
+"""
+
+
+def test_pasted_esr_with_an_error_keeps_the_dialog_and_the_text(qtbot, tmp_path):
+    real = tmp_path / "real" / "config.toml"
+    window = FirstRunWindow(real_config=real, real_aws_config=tmp_path / "none")
+    qtbot.addWidget(window)
+    dialog = window.import_esr()
+    pasted = ESR_TWO + "\n[profile broken]\nrole_name = NoAccount\n"
+    dialog.text.setPlainText(pasted)
+    dialog.preview_button.click()
+    assert dialog.isVisible()
+    assert dialog.text.toPlainText() == pasted
+    assert "[broken]" in dialog.preview_box.message.text() and not dialog.import_button.isEnabled()
+    dialog.do_import()  # Enter (the accept button) without a good preview writes nothing
+    assert dialog.isVisible() and not real.exists()
+
+
+def test_pasted_esr_shows_the_settings_preview_before_importing(qtbot, tmp_path):
+    from switcher.gui.settings.transfer import ImportPreview
+
+    real = tmp_path / "real" / "config.toml"
+    window = FirstRunWindow(real_config=real, real_aws_config=tmp_path / "none")
+    qtbot.addWidget(window)
+    dialog = window.import_esr()
+    assert isinstance(dialog.preview_box, ImportPreview)
+    dialog.text.setPlainText(ESR_TWO)
+    dialog.preview_button.click()
+    lines = dialog.preview_box.lines()
+    assert "+ account acme-data" in lines and "+ role acme-ops/Operator" in lines
+    assert "– skip acme-data-again: already present as acme-data/Analyst" in lines
+    assert not real.exists()  # nothing written by the preview
+    with qtbot.waitSignal(window.left_sandbox, timeout=5000):
+        dialog.import_button.click()
+    assert not dialog.isVisible()
+    assert sorted(a.alias for a in config_store.load(real).accounts) == ["acme-data", "acme-ops"]

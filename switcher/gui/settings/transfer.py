@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,54 @@ KINDS = (
     ("link", "Switch Role link (paste)"),
     ("aws-config", "AWS CLI config file (role profiles)"),
 )
+
+
+class ImportPreview(QWidget):
+    """What an import would add and skip (with reasons), or why it cannot be read.
+
+    Shared by Settings › Import / Export and the first-run paste dialog so both show the
+    same thing before anything is written."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget(objectName="importPreview")
+        self.message = QLabel(objectName="importMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Preview (nothing is saved until you press Import):"))
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.message)
+
+    def clear(self) -> None:
+        self.list.clear()
+        self.message.clear()
+        self.message.setStyleSheet("")
+
+    def show_result(self, result: importer.ImportResult) -> None:
+        self.clear()
+        for alias in result.added_accounts:
+            self._line(f"+ account {alias}", "#1e7e34")
+        for name in result.added_roles:
+            self._line(f"+ role {name}", "#1e7e34")
+        for entry, why in result.skipped:
+            self._line(f"– skip {entry}: {why}", "#8a6d3b")
+        prefix = "" if result.changed else "Nothing new to import. "
+        self.message.setText(prefix + result.summary())
+
+    def show_error(self, message: str) -> None:
+        self.clear()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText(message)
+
+    def lines(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def _line(self, text: str, color: str) -> None:
+        item = QListWidgetItem(text)
+        item.setForeground(QColor(color))
+        self.list.addItem(item)
 
 
 class TransferPage(QWidget):
@@ -68,9 +116,9 @@ class TransferPage(QWidget):
         self.import_button = QPushButton("Import", objectName="importButton")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.do_import)
-        self.preview_list = QListWidget(objectName="importPreview")
-        self.message = QLabel(objectName="importMessage")
-        self.message.setWordWrap(True)
+        self.preview_box = ImportPreview()
+        self.preview_list = self.preview_box.list
+        self.message = self.preview_box.message
 
         imp = QGroupBox("Import")
         box = QVBoxLayout(imp)
@@ -82,9 +130,7 @@ class TransferPage(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         box.addLayout(buttons)
-        box.addWidget(QLabel("Preview (nothing is saved until you press Import):"))
-        box.addWidget(self.preview_list, 1)
-        box.addWidget(self.message)
+        box.addWidget(self.preview_box, 1)
 
         exp = QGroupBox("Export")
         ebox = QVBoxLayout(exp)
@@ -126,8 +172,7 @@ class TransferPage(QWidget):
     def _invalidate(self) -> None:
         self._planner = None
         self.import_button.setEnabled(False)
-        self.preview_list.clear()
-        self.message.clear()
+        self.preview_box.clear()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "AWS CLI config", self.file.text())
@@ -153,20 +198,10 @@ class TransferPage(QWidget):
         except SwitcherError as exc:
             self._error(str(exc))
             return None
-        for alias in result.added_accounts:
-            self._line(f"+ account {alias}", "#1e7e34")
-        for name in result.added_roles:
-            self._line(f"+ role {name}", "#1e7e34")
-        for entry, why in result.skipped:
-            self._line(f"– skip {entry}: {why}", "#8a6d3b")
+        self.preview_box.show_result(result)
         if result.changed:
             self._planner = planner
             self.import_button.setEnabled(True)
-            self.message.setStyleSheet("")
-            self.message.setText(result.summary())
-        else:
-            self.message.setStyleSheet("")
-            self.message.setText("Nothing new to import. " + result.summary())
         return result
 
     def do_import(self) -> importer.ImportResult | None:
@@ -195,11 +230,5 @@ class TransferPage(QWidget):
         if path:
             Path(path).write_text(self.export_text.toPlainText(), encoding="utf-8")
 
-    def _line(self, text: str, color: str) -> None:
-        item = QListWidgetItem(text)
-        item.setForeground(QColor(color))
-        self.preview_list.addItem(item)
-
     def _error(self, message: str) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(message)
+        self.preview_box.show_error(message)
