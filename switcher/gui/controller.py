@@ -286,7 +286,6 @@ class Controller(QObject):
     def copy_link(self, name: str) -> None:
         # No network and no secret: done on the spot, but with the same signals as the rest.
         self.switch_started.emit(name, "link")
-        self._record(name)
         try:
             link = self.core.switch_role_link(self.target(name))
         except SwitcherError as exc:
@@ -296,11 +295,11 @@ class Controller(QObject):
             self.switch_failed.emit(name, "link", _internal(exc))
             return
         self.clipboard.copy(link, secret=False)
+        self._record(name)
         self.switch_succeeded.emit(name, "link", f"Switch Role link for {name} copied")
 
     def _start(self, name: str, action: str, work: Callable[[], Any], done: Callable[[Any], str]) -> None:
         self.switch_started.emit(name, action)
-        self._record(name)
 
         def finished(ok: bool, payload: Any) -> None:
             if ok:
@@ -309,6 +308,8 @@ class Controller(QObject):
                 except SwitcherError as exc:
                     self.switch_failed.emit(name, action, str(exc))
                     return
+                # only a switch that worked moves up in Recent, not a cancelled or failed one
+                self._record(name)
                 self.switch_succeeded.emit(name, action, message)
                 self.sessions_changed.emit()
             elif isinstance(payload, Cancelled):

@@ -18,8 +18,9 @@ from switcher.core.model import Account, Role
 from switcher.core.signin import parse_login_url
 from switcher.gui.clipboard import SECRET_HINT_MIME
 from switcher.gui.controller import Controller
+from tests.fixtures.net import HangingServer, closed_port
 
-from .tray_env import QT_LOG_IGNORE, HangingServer, closed_port_url
+from .tray_env import QT_LOG_IGNORE
 
 pytestmark = QT_LOG_IGNORE
 
@@ -162,7 +163,7 @@ def test_a_hanging_network_never_freezes_the_event_loop(qtbot, controller, monke
 
 
 def test_unreachable_endpoint_is_a_one_line_error(qtbot, controller, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", closed_port_url())
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{closed_port()}")
     rec = Recorder(controller)
     controller.open_console("dev/Admin")
     event = _wait(qtbot, rec, timeout=120_000)
@@ -236,6 +237,25 @@ def test_a_missing_browser_is_reported_without_the_url(qtbot, core_env, browser,
         event = _wait(qtbot, rec)
         assert event[0] == "failed" and expected in event[3]
         assert "SigninToken" not in event[3] and "federation" not in event[3]
+    finally:
+        c.shutdown()
+        c.jobs.pool.waitForDone(30_000)
+
+
+def test_only_a_successful_switch_is_recorded_in_recents(qtbot, core_env):
+    c = Controller(config_path=core_env, mfa_prompt=lambda target, device: None)
+    try:
+        rec = Recorder(c)
+        c.copy_credentials("prod/Deploy", "env")  # MFA prompt cancelled
+        _wait(qtbot, rec)
+        rec = Recorder(c)
+        c.copy_credentials("dev", "env")  # fails: dev has two roles
+        assert _wait(qtbot, rec)[0] == "failed"
+        assert c.usage().recent(5) == []
+        rec = Recorder(c)
+        c.copy_link("dev/Admin")
+        assert rec.last()[0] == "ok"
+        assert c.usage().recent(5) == ["dev/Admin"]
     finally:
         c.shutdown()
         c.jobs.pool.waitForDone(30_000)
