@@ -114,6 +114,7 @@ class Controller(QObject):
         self._last_config_error: str | None = None
         self._expiry: dict[str, datetime] = {}
         self._warned: set[str] = set()
+        self._in_flight: set[tuple[str, str]] = set()
 
         self._watcher: QFileSystemWatcher | None = None
         self._reload_timer = QTimer(self)
@@ -298,10 +299,20 @@ class Controller(QObject):
         self._record(name)
         self.switch_succeeded.emit(name, "link", f"Switch Role link for {name} copied")
 
+    def in_flight(self, name: str, action: str) -> bool:
+        return (name, action) in self._in_flight
+
     def _start(self, name: str, action: str, work: Callable[[], Any], done: Callable[[Any], str]) -> None:
+        key = (name, action)
+        if key in self._in_flight:
+            # Enter pressed again while the first one waits on AWS or the MFA prompt: the
+            # first one's result is what the user wants, not a second identical run.
+            return
+        self._in_flight.add(key)
         self.switch_started.emit(name, action)
 
         def finished(ok: bool, payload: Any) -> None:
+            self._in_flight.discard(key)
             if ok:
                 try:
                     message = done(payload)

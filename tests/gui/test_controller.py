@@ -259,3 +259,33 @@ def test_only_a_successful_switch_is_recorded_in_recents(qtbot, core_env):
     finally:
         c.shutdown()
         c.jobs.pool.waitForDone(30_000)
+
+
+def test_a_switch_already_running_is_not_started_again(qtbot, core_env):
+    prompts = []
+
+    def prompt(target, device):
+        prompts.append(target.name)
+        # Enter pressed again while the MFA prompt of the first run is open
+        c.copy_credentials("prod/Deploy", "env")
+        return None
+
+    c = Controller(config_path=core_env, mfa_prompt=prompt)
+    try:
+        rec = Recorder(c)
+        c.copy_credentials("prod/Deploy", "env")
+        c.copy_credentials("prod/Deploy", "env")
+        qtbot.waitUntil(lambda: any(e[0] == "failed" for e in rec.events), timeout=30_000)
+        qtbot.wait(300)
+        c.jobs.pool.waitForDone(30_000)
+        qtbot.wait(100)
+        assert [e for e in rec.events if e[0] == "started"] == [("started", "prod/Deploy", "creds")]
+        assert prompts == ["prod/Deploy"]
+        assert not c.in_flight("prod/Deploy", "creds")
+        rec = Recorder(c)
+        c.copy_credentials("prod/Deploy", "env")  # once finished it runs again
+        _wait(qtbot, rec)
+        assert prompts == ["prod/Deploy", "prod/Deploy"]
+    finally:
+        c.shutdown()
+        c.jobs.pool.waitForDone(30_000)
