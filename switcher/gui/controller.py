@@ -12,6 +12,7 @@ A cancelled MFA prompt ends with ``switch_failed`` carrying an EMPTY message (an
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +35,23 @@ EXPIRY_WARNING_S = 300
 # Reading every target's cache at startup would be one keyring round trip each; with
 # thousands of targets that is wasteful, so only the most recently used are looked up.
 SESSION_SCAN_LIMIT = 200
+
+# The core's messages name CLI commands; in the tray the fix is a field in Settings.
+_CLI_SOURCE_HINT = re.compile(
+    r": give the account a --source \(an AWS CLI profile or a keyring source from 'switcher keys add'\) or "
+    r"configure default credentials"
+)
+_CLI_KEYS_HINT = re.compile(r";?\s*(?:fix the account's source or )?run: switcher keys add \S+")
+SETTINGS_HINT = " — set its credentials source in Settings (Accounts › Credentials from, or Add keys…)"
+
+
+def for_gui(message: str) -> str:
+    """The core's one-line error as the tray shows it: CLI advice becomes Settings advice."""
+    text = _CLI_KEYS_HINT.sub("", _CLI_SOURCE_HINT.sub("", message))
+    if text == message and "--source" not in message:
+        return message
+    return text.replace("--source", "credentials source").rstrip("; ") + SETTINGS_HINT
+
 
 MfaPrompt = Callable[[Target, str], "str | None"]
 Launcher = Callable[..., str]
@@ -290,7 +308,7 @@ class Controller(QObject):
         try:
             link = self.core.switch_role_link(self.target(name))
         except SwitcherError as exc:
-            self.switch_failed.emit(name, "link", str(exc))
+            self.switch_failed.emit(name, "link", for_gui(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
             self.switch_failed.emit(name, "link", _internal(exc))
@@ -317,7 +335,7 @@ class Controller(QObject):
                 try:
                     message = done(payload)
                 except SwitcherError as exc:
-                    self.switch_failed.emit(name, action, str(exc))
+                    self.switch_failed.emit(name, action, for_gui(str(exc)))
                     return
                 # only a switch that worked moves up in Recent, not a cancelled or failed one
                 self._record(name)
@@ -327,7 +345,7 @@ class Controller(QObject):
                 self.switch_cancelled.emit(name, action)
                 self.switch_failed.emit(name, action, "")
             elif isinstance(payload, SwitcherError):
-                self.switch_failed.emit(name, action, str(payload))
+                self.switch_failed.emit(name, action, for_gui(str(payload)))
             else:
                 self.switch_failed.emit(name, action, _internal(payload))
 

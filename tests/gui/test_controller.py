@@ -289,3 +289,21 @@ def test_a_switch_already_running_is_not_started_again(qtbot, core_env):
     finally:
         c.shutdown()
         c.jobs.pool.waitForDone(30_000)
+
+
+def test_errors_point_gui_users_to_settings_not_to_cli_flags(qtbot, core_env):
+    config = config_store.load(core_env)
+    config = replace(config, keyring_sources=("work-keys",)).with_account(
+        Account("nokeys", "333333333333", source="work-keys", roles=(Role("Admin"),)))
+    config_store.save(config, core_env)
+    c = Controller(config_path=core_env)
+    try:
+        rec = Recorder(c)
+        c.copy_credentials("nokeys/Admin", "env")
+        event = _wait(qtbot, rec)
+        assert event[0] == "failed"
+        assert "work-keys" in event[3] and "Settings" in event[3]
+        assert "switcher keys add" not in event[3] and "--source" not in event[3]
+    finally:
+        c.shutdown()
+        c.jobs.pool.waitForDone(30_000)
