@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -21,6 +19,7 @@ from switcher.core.credentials import (
 )
 from switcher.core.errors import AwsError, InputError
 from tests.fixtures.aws import http_get
+from tests.fixtures.net import HangingServer, closed_port
 
 
 @pytest.fixture
@@ -277,9 +276,7 @@ def test_federation_override_replaces_every_partition(monkeypatch):
 
 
 def test_network_down_is_one_line(monkeypatch, user_keys, aws_stack):
-    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = closed_port()
     monkeypatch.setenv("SWITCHER_FEDERATION_URL", f"http://127.0.0.1:{port}/federation")
     with pytest.raises(AwsError) as info:
         signin.login_url(_assume(aws_stack, user_keys), region="us-east-1")
@@ -289,20 +286,13 @@ def test_network_down_is_one_line(monkeypatch, user_keys, aws_stack):
 
 
 def test_a_hanging_endpoint_times_out(monkeypatch, user_keys, aws_stack):
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    accepted = []
-    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
+    server = HangingServer()
     try:
-        monkeypatch.setenv("SWITCHER_FEDERATION_URL",
-                           f"http://127.0.0.1:{server.getsockname()[1]}/federation")
+        monkeypatch.setenv("SWITCHER_FEDERATION_URL", f"{server.url}/federation")
         monkeypatch.setattr(signin, "TIMEOUT", 0.5)
         with pytest.raises(AwsError, match="no answer within 0.5 s"):
             signin.login_url(_assume(aws_stack, user_keys), region="us-east-1")
     finally:
-        for conn, _ in accepted:
-            conn.close()
         server.close()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +13,7 @@ from switcher.core.credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
 from switcher.core.errors import AwsError, InputError
 from switcher.core.model import Account, Config, Role
 from switcher.core.targets import resolve
+from tests.fixtures.net import closed_port
 
 SOURCE = Credentials("AKIAEXAMPLEEXAMPLE00", "secret", None, None, LONG_TERM)
 CONFIG = Config(accounts=(
@@ -97,9 +97,7 @@ def test_endpoint_url_from_the_aws_config_file(aws, sent, tmp_path, monkeypatch)
 
 
 def test_endpoint_unreachable_is_one_line(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again when the block ends: nothing listens
+    port = closed_port()
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{port}")
     with pytest.raises(AwsError) as info:
         sts.assume_role(SOURCE, resolve(CONFIG, "dev"), kind=ASSUMED, session_name="alice")

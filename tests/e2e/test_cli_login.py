@@ -3,13 +3,13 @@ STS proxy) and the local federation endpoint, with a real SecretService keyring.
 
 from __future__ import annotations
 
-import socket
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from switcher.core.signin import parse_login_url
 from tests.fixtures.aws import BASE_PROFILE, http_get, run_switcher, switcher_ok
+from tests.fixtures.net import closed_port
 
 pytestmark = pytest.mark.keyring
 
@@ -146,10 +146,7 @@ def test_bad_federation_override_exits_2(env):
 
 
 def test_federation_endpoint_down_exits_1_with_one_line(env):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**env, "SWITCHER_FEDERATION_URL": f"http://127.0.0.1:{port}/federation"}
+    env = {**env, "SWITCHER_FEDERATION_URL": f"http://127.0.0.1:{closed_port()}/federation"}
     result = run_switcher(env, "login", "dev/Admin", "--stdout")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("switcher: cannot reach the console sign-in endpoint")

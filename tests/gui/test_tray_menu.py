@@ -12,8 +12,9 @@ from switcher.core import config as config_store
 from switcher.core.model import Account, Config, Role
 from switcher.gui.controller import Controller
 from switcher.gui.tray import GROUP_THRESHOLD, TARGET_PROPERTY, Tray, TrayMenu, format_left
+from tests.fixtures.net import closed_port
 
-from .tray_env import QT_LOG_IGNORE, closed_port_url
+from .tray_env import QT_LOG_IGNORE
 
 pytestmark = QT_LOG_IGNORE
 
@@ -21,7 +22,7 @@ pytestmark = QT_LOG_IGNORE
 @pytest.fixture
 def controller(qtbot, core_env, monkeypatch):
     # actions really start; with nothing listening they fail fast instead of reaching AWS
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", closed_port_url())
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{closed_port()}")
     c = Controller(config_path=core_env)
     yield c
     c.shutdown()

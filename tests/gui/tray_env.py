@@ -4,8 +4,6 @@ holding a real moto user's keys, the endpoints of the test stack, an in-memory k
 from __future__ import annotations
 
 import os
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from switcher.core import config as config_store
 from switcher.core.model import Account, Config, Role
 from switcher.core.sandbox.seed import write_aws_files
+from tests.fixtures.tray import write_browser_stand_in
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -67,47 +66,6 @@ def demo_config(**settings) -> Config:
 @pytest.fixture
 def browser_stand_in(tmp_path, monkeypatch) -> Path:
     """$BROWSER as a script that appends the URL it is given to a file."""
-    log = tmp_path / "browser.log"
-    script = tmp_path / "browser"
-    script.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{log}'\n")
-    script.chmod(0o700)
+    script, log = write_browser_stand_in(tmp_path, "browser")
     monkeypatch.setenv("BROWSER", str(script))
     return log
-
-
-class HangingServer:
-    """Accepts TCP connections and never answers: a network that hangs."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.accepted: list[socket.socket] = []
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        self.sock.settimeout(0.1)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.accepted.append(conn)
-
-    def close(self) -> None:
-        self._stop.set()
-        self.thread.join(5)
-        for conn in self.accepted:
-            conn.close()
-        self.sock.close()
-
-
-def closed_port_url() -> str:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return f"http://127.0.0.1:{port}"
