@@ -188,3 +188,13 @@ def test_search_entry_shows_the_current_palette_hotkey(qtbot, controller, core_e
     config_store.update(
         lambda c: replace(c, settings=replace(c.settings, palette_hotkey="Ctrl+Shift+Space")), core_env)
     qtbot.waitUntil(lambda: "Search…\tCtrl+Shift+Space" in texts(m.menu), timeout=5000)
+
+
+def test_an_account_without_colour_has_a_blank_swatch_not_a_checkbox(qapp):
+    from switcher.gui import icons
+
+    blank = icons.swatch(None).pixmap(16, 16).toImage()
+    assert blank.width() == 16  # same size: menu rows stay aligned
+    assert all(blank.pixelColor(x, y).alpha() == 0 for x in range(16) for y in range(16))
+    coloured = icons.swatch("F2B0A9").pixmap(16, 16).toImage()
+    assert coloured.pixelColor(8, 8).name().upper() == "#F2B0A9"
