@@ -1,4 +1,5 @@
-"""The MFA prompt: names the account, role and device; accepts exactly 6 digits."""
+"""The MFA prompt: names the account, role and device; accepts exactly 6 digits (spaces and
+dashes, as authenticator apps show and copy them, are ignored)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from . import icons
 class MfaDialog(QDialog):
     def __init__(self, target: Target, device: str, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Switcher — MFA code")
+        self.setWindowTitle("MFA code")  # Qt appends the application name
         self.setWindowIcon(icons.app_icon())
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         self.setMinimumWidth(440)
@@ -36,8 +37,8 @@ class MfaDialog(QDialog):
         self.code = QLineEdit()
         self.code.setObjectName("mfaCode")
         self.code.setPlaceholderText("6 digits")
-        self.code.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,6}"), self))
-        self.code.setMaxLength(6)
+        self.code.setValidator(QRegularExpressionValidator(QRegularExpression(r"[\d \-]{0,16}"), self))
+        self.code.setMaxLength(16)
         font = QFont(self.code.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 130)
@@ -53,7 +54,7 @@ class MfaDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.code.textChanged.connect(lambda text: self.ok_button.setEnabled(len(text) == 6))
+        self.code.textChanged.connect(lambda _text: self.ok_button.setEnabled(self.digits() is not None))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
@@ -64,12 +65,17 @@ class MfaDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
+    def digits(self) -> str | None:
+        """The code without spaces and dashes when it is exactly 6 digits, else None."""
+        text = "".join(c for c in self.code.text() if c not in " -")
+        return text if len(text) == 6 and text.isdigit() else None
+
     def accept(self) -> None:
-        if len(self.code.text()) == 6:  # Enter with fewer digits does nothing
+        if self.digits() is not None:  # Enter with fewer digits does nothing
             super().accept()
 
     def value(self) -> str | None:
-        return self.code.text() if self.result() == QDialog.DialogCode.Accepted else None
+        return self.digits() if self.result() == QDialog.DialogCode.Accepted else None
 
 
 def ask_mfa_code(target: Target, device: str, parent=None) -> str | None:

@@ -35,9 +35,24 @@ def test_names_account_role_and_device(dialog):
 
 
 def test_accepts_only_six_digits(qtbot, dialog):
-    qtbot.keyClicks(dialog.code, "12ab3-4 5678")
-    assert dialog.code.text() == "123456"
-    assert dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.code, "12ab3-4 56")
+    assert dialog.code.text() == "123-4 56"  # letters never get in
+    assert dialog.ok_button.isEnabled() and dialog.digits() == "123456"
+    qtbot.keyClicks(dialog.code, "7")
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_a_pasted_code_with_a_space_or_dash_is_accepted(qtbot, dialog):
+    for pasted in ("123 456", "123-456", " 123 456 "):
+        dialog.code.clear()
+        dialog.code.insert(pasted)  # what a paste does: the validator sees the whole text
+        assert dialog.ok_button.isEnabled(), pasted
+    qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+    assert dialog.value() == "123456"
+
+
+def test_title_does_not_repeat_the_app_name(dialog):
+    assert dialog.windowTitle() == "MFA code"  # Qt adds " — Switcher" itself
 
 
 def test_enter_with_fewer_digits_does_nothing(qtbot, dialog):
