@@ -232,3 +232,7 @@ def test_hotkey_problems_from_the_backend_are_shown_inline(qtbot, window):
     assert "switcher show" in window.general.hotkey_status.text()
     window.general.show_hotkey_status({"hotkeys": {"Ctrl+Alt+A": "ok"}})
     assert window.general.hotkey_status.isHidden()
+
+
+def test_title_does_not_repeat_the_app_name(window):
+    assert window.windowTitle() == "Settings"  # Qt adds " — Switcher" itself

@@ -91,7 +91,7 @@ class SettingsWindow(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.quickswitch = quickswitch
-        self.setWindowTitle("Switcher Settings")
+        self.setWindowTitle("Settings")  # Qt appends " — Switcher", the application name
         self.setWindowIcon(icons.app_icon())
         self.setStyleSheet(FIELD_STYLESHEET)
         self.resize(940, 640)
