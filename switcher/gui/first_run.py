@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +27,15 @@ from ..core import config as config_store
 from ..core import importer
 from ..core.errors import SwitcherError
 from . import icons
+
+
+# Fusion draws no focus indication on command link buttons: without one, Tab seems to do
+# nothing. The transparent border keeps the size the same with and without focus.
+BUTTON_STYLE = """
+QCommandLinkButton { border: 2px solid transparent; border-radius: 6px; padding: 4px; }
+QCommandLinkButton:hover { background: palette(midlight); }
+QCommandLinkButton:focus { border-color: palette(highlight); }
+"""
 
 
 class FirstRunWindow(QWidget):
@@ -89,8 +99,23 @@ class FirstRunWindow(QWidget):
         layout.addWidget(intro)
         layout.addSpacing(6)
         for button in (self.import_aws, self.add_account, self.paste_esr, self.explore):
+            button.setStyleSheet(BUTTON_STYLE)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             layout.addWidget(button)
         self.adjustSize()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # A plain window (not a dialog) gives Enter no meaning and ignores Esc; users expect
+        # Enter to press the focused choice and Esc to close the welcome window.
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QAbstractButton) and focused.isEnabled():
+                focused.click()
+                return
+        super().keyPressEvent(event)
 
     def _count_profiles(self) -> int:
         from ..core.targets import profile_targets, read_aws_profiles

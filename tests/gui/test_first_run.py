@@ -158,3 +158,27 @@ def test_pasted_esr_shows_the_settings_preview_before_importing(qtbot, tmp_path)
         dialog.import_button.click()
     assert not dialog.isVisible()
     assert sorted(a.alias for a in config_store.load(real).accounts) == ["acme-data", "acme-ops"]
+
+
+def test_welcome_window_keyboard_focus_ring_enter_and_escape(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    window = FirstRunWindow(real_config=tmp_path / "c.toml", real_aws_config=tmp_path / "none")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.paste_esr.setFocus(Qt.FocusReason.TabFocusReason)
+    unfocused = window.add_account.grab().toImage()
+    qtbot.keyClick(window.paste_esr, Qt.Key.Key_Backtab)  # Shift+Tab back to "Add an account"
+    qtbot.waitUntil(window.add_account.hasFocus)
+    assert window.add_account.grab().toImage() != unfocused  # the focus is visible
+
+    with qtbot.waitSignal(window.add_account_requested, timeout=2000):
+        qtbot.keyClick(window.add_account, Qt.Key.Key_Return)
+    assert not window.isVisible()
+
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
