@@ -130,3 +130,58 @@ def test_short_prefix_of_a_long_alias_matches():
     assert [t.name for t in rank("pa", [*TARGETS, long])][0] == "payments-security-1004/Admin"
     assert [t.name for t in rank("sec", [*TARGETS, long])][:2] == [
         "security-audit/Auditor", "payments-security-1004/Admin"]
+
+
+SHORTHAND = [
+    target("acme-prod", "Admin", "111111111111"),
+    target("acme-prod", "ReadOnly", "111111111111"),
+    target("acme-prod", "PowerUser", "111111111111"),
+    target("acme-dev", "Admin", "222222222222"),
+    target("acme-dev", "team/ops/Deploy", "222222222222"),
+    target("platform-audit", "Auditor", "333333333333"),
+    target("payments", "ReadOnly", "444444444444"),
+]
+
+
+def short(query: str, **kw) -> list[str]:
+    return [t.name for t in rank(query, SHORTHAND, **kw)]
+
+
+def test_letters_in_order_within_a_word():
+    # fzf / VS Code style: the query's letters in order inside one word
+    assert short("prd")[:3] == ["acme-prod/Admin", "acme-prod/ReadOnly", "acme-prod/PowerUser"]
+    assert set(short("prd")) == {"acme-prod/Admin", "acme-prod/ReadOnly", "acme-prod/PowerUser"}
+    assert short("dply")[0] == "acme-dev/team/ops/Deploy"
+    assert short("pwr")[0] == "acme-prod/PowerUser"
+
+
+def test_subsequence_stays_inside_one_word():
+    # p-r-d spread over "payments-readonly" or "platform-audit" is not shorthand for anything
+    assert short("prd") == [n for n in short("prd") if n.startswith("acme-prod/")]
+    assert short("pmt") == ["payments/ReadOnly"]  # p-m-t inside "payments"
+    assert short("pdt") == []  # p-d-t only across "platform audit"
+    assert short("qzx") == []
+
+
+def test_initial_letters_match_words():
+    assert short("ro")[:2] == ["acme-prod/ReadOnly", "payments/ReadOnly"]
+    assert short("tod")[0] == "acme-dev/team/ops/Deploy"
+    assert short("pu")[0] == "acme-prod/PowerUser"
+
+
+def test_camel_case_words_start_matches():
+    assert short("only")[:2] == ["acme-prod/ReadOnly", "payments/ReadOnly"]
+    assert short("user") == ["acme-prod/PowerUser"]
+
+
+def test_each_query_word_prefers_a_different_field():
+    # "ro" is inside "prod", but the person meant the role: ReadOnly, not Admin
+    assert short("prod ro")[0] == "acme-prod/ReadOnly"
+    assert short("ro prod")[0] == "acme-prod/ReadOnly"
+    assert short("dev tod")[0] == "acme-dev/team/ops/Deploy"
+    assert short("prd pwr")[0] == "acme-prod/PowerUser"
+    assert short("acme adm")[:2] == ["acme-prod/Admin", "acme-dev/Admin"]
+
+
+def test_shorthand_keeps_frecency():
+    assert short("prd", usage_scores={"acme-prod/PowerUser": 3.0})[0] == "acme-prod/PowerUser"

@@ -315,3 +315,14 @@ def test_a_huge_error_is_shortened_with_the_full_text_in_the_tooltip(qtbot, pale
     from switcher.gui.palette.delegate import ROW_HEIGHT
 
     assert palette.list.height() > 3 * ROW_HEIGHT
+
+
+def test_shorthand_and_one_word_per_field(qtbot, palette):
+    type_query(qtbot, palette, "prod ro")  # "ro" is inside "prod" too; the role is meant
+    assert palette.current_name() == "production/ReadOnly"
+    type_query(qtbot, palette, "stg adm")
+    assert palette.current_name() == "staging/Admin"
+    type_query(qtbot, palette, "dsbx")  # in order across "dev sandbox", but not inside one word
+    assert palette.visible_names() == []
+    type_query(qtbot, palette, "sbx")
+    assert palette.current_name() == "dev-sandbox/Developer"
