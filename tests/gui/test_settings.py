@@ -236,3 +236,59 @@ def test_hotkey_problems_from_the_backend_are_shown_inline(qtbot, window):
 
 def test_title_does_not_repeat_the_app_name(window):
     assert window.windowTitle() == "Settings"  # Qt adds " — Switcher" itself
+
+
+def _set_role_hotkey(window, row: int, combo: str) -> None:
+    """What KeyCaptureEdit does when a combination is pressed in the Hotkey cell."""
+    from switcher.gui.settings.accounts import ROLE_COLUMNS
+
+    column = ROLE_COLUMNS.index("hotkey")
+    edit = window.accounts.roles.cellWidget(row, column)
+    if edit is not None and hasattr(edit, "setCombo"):
+        edit.setCombo(combo)
+    if window.accounts.roles.item(row, column).text() != combo:
+        window.accounts.roles.item(row, column).setText(combo)
+
+
+def test_a_role_hotkey_taken_by_the_palette_is_flagged_inline_and_not_saved(qtbot, window, core_env):
+    from switcher.gui.settings.accounts import ROLE_COLUMNS
+    from switcher.gui.settings.general import set_hotkey_text
+
+    set_hotkey_text(window.general.hotkey, "Ctrl+Alt+A")
+    window.general._hotkey_changed()
+    before = core_env.read_bytes()
+    select(window, "dev")
+    _set_role_hotkey(window, 0, "Ctrl+Alt+A")
+    cell = window.accounts.roles.item(0, ROLE_COLUMNS.index("hotkey"))
+    assert "already used by the search palette" in cell.toolTip()
+    assert "already used by dev/Admin" in window.general.hotkey_error.text()
+    assert window.save() is False
+    assert "Ctrl+Alt+A" in window.banner.text() and core_env.read_bytes() == before
+
+    _set_role_hotkey(window, 0, "Ctrl+Alt+D")
+    assert cell.toolTip() == "" and not window.general.hotkey_error.text()
+    assert window.save() is True
+
+
+def test_two_roles_with_one_hotkey_are_both_flagged(qtbot, window, core_env):
+    from switcher.gui.settings.accounts import ROLE_COLUMNS
+
+    column = ROLE_COLUMNS.index("hotkey")
+    select(window, "prod")
+    _set_role_hotkey(window, 0, "Ctrl+Alt+P")
+    select(window, "dev")
+    _set_role_hotkey(window, 1, "Ctrl+Alt+P")
+    assert "already used by prod/Deploy" in window.accounts.roles.item(1, column).toolTip()
+    assert window.save() is False
+    select(window, "prod")
+    assert "already used by dev/team/ReadOnly" in window.accounts.roles.item(0, column).toolTip()
+
+
+def test_the_selected_account_and_role_stay_selected_after_saving(qtbot, window):
+    select(window, "prod")
+    window.accounts.roles.setCurrentCell(0, 1)
+    window.accounts.color.setText("FBBF93")
+    assert window.save() is True
+    assert window.accounts.list.currentRow() == 1
+    assert window.accounts.alias.text() == "prod"
+    assert window.accounts.roles.currentRow() == 0

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import autostart
+from ...core import autostart, keyspec
 from ...core import config as config_store
-from ...core.errors import SwitcherError
+from ...core.errors import InputError, SwitcherError
 from ...core.model import Account, Config, Settings
 from .. import icons
 from ..controller import Controller
-from .accounts import AccountsPage
+from .accounts import PALETTE_OWNER, AccountsPage
 from .fields import FIELD_STYLESHEET
 from .general import GeneralPage
 from .transfer import TransferPage
@@ -130,6 +130,11 @@ class SettingsWindow(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
 
+        # hotkey conflicts are checked across pages: palette vs roles, role vs role
+        self.general.other_hotkeys = lambda: {
+            k: v for k, v in self.accounts.hotkey_specs().items() if k != PALETTE_OWNER}
+        self.general.hotkey_changed.connect(self.accounts.set_palette_hotkey)
+        self.accounts.edited.connect(self.general.recheck_hotkey)
         self.accounts.edited.connect(self._mark_dirty)
         self.general.edited.connect(self._mark_dirty)
         self.transfer.imported.connect(lambda s: self.banner.show_message("Imported: " + s, "info"))
@@ -190,6 +195,7 @@ class SettingsWindow(QWidget):
         try:
             edited = self.accounts.build()
             settings = self.general.build()
+            check_hotkeys(edited, settings)
             disk = config_store.load(self.controller.config_path)
             merged = merge(self.base, disk, edited, settings)
             self.controller.save_config(merged)
@@ -213,6 +219,19 @@ class SettingsWindow(QWidget):
         self.controller.reload()
         self.load(self.controller.config)
         self.banner.setVisible(False)
+
+
+def check_hotkeys(edited: list[tuple[str | None, Account]], settings: Settings) -> None:
+    """Two owners of one combination: only one could ever get it, so it is not saved."""
+    specs = {PALETTE_OWNER: settings.palette_hotkey} if settings.palette_hotkey else {}
+    for _original, account in edited:
+        for role in account.roles:
+            if role.hotkey:
+                specs[f"{account.alias}/{role.name}"] = role.hotkey
+    problems = keyspec.conflicts(specs)
+    if problems:
+        owner, message = next(iter(problems.items()))
+        raise InputError(f"hotkey of {owner}: {message}")
 
 
 def _autostart_enabled() -> bool:

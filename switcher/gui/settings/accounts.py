@@ -37,7 +37,7 @@ from ...core import validate as v
 from ...core.errors import InputError
 from ...core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config, Role
 from .. import icons
-from .fields import ERROR_STYLE, Field, error_label
+from .fields import ERROR_STYLE, Field, error_label, set_invalid
 
 ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
 ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
@@ -47,6 +47,8 @@ BROWSER_PRESETS = (
 )
 LOGOUT_CHOICES = (("Use the general setting", None), ("Always sign out first", True),
                   ("Never sign out first", False))
+PALETTE_OWNER = "the search palette"
+_THIS = "\0this"  # the key being checked, never a real owner name
 ROLE_CHECKS = {
     "name": v.check_role_name,
     "duration": v.check_duration,
@@ -73,6 +75,7 @@ class AccountsPage(QWidget):
         self.base: tuple[Account, ...] = ()
         self._current = -1
         self._loading = False
+        self.palette_hotkey = ""  # the General page's, for conflict checks
 
         self.list = QListWidget()
         self.list.setObjectName("accountList")
@@ -227,9 +230,18 @@ class AccountsPage(QWidget):
     # --- drafts -------------------------------------------------------------------------
 
     def load(self, config: Config) -> None:
+        """Show ``config``; the selected account and role stay selected (e.g. after a save)."""
+        alias = self.drafts[self._current].get("alias") if 0 <= self._current < len(self.drafts) else None
+        role_row = self.roles.currentRow()
         self.base = config.accounts
         self.drafts = [self._draft(a) for a in config.accounts]
-        self._refresh_list(0 if self.drafts else -1)
+        aliases = [d.get("alias") for d in self.drafts]
+        if alias in aliases:
+            self._refresh_list(aliases.index(alias))
+            if 0 <= role_row < self.roles.rowCount():
+                self.roles.setCurrentCell(role_row, 0)
+        else:
+            self._refresh_list(0 if self.drafts else -1)
 
     @staticmethod
     def _draft(account: Account) -> dict[str, Any]:
@@ -316,14 +328,47 @@ class AccountsPage(QWidget):
     def _role_cell_changed(self, item: QTableWidgetItem) -> None:
         if self._loading or self._current < 0:
             return
+        self.drafts[self._current]["roles"] = self._roles_from_table()
         self._loading = True
         try:
             self._check_cell(item.row(), item.column())
+            if ROLE_COLUMNS[item.column()] in ("hotkey", "name"):
+                self.recheck_hotkeys()  # a conflict may have appeared or gone elsewhere too
         finally:
             self._loading = False
-        self.drafts[self._current]["roles"] = self._roles_from_table()
         self._validate_account()
         self.edited.emit()
+
+    # --- hotkey conflicts ---------------------------------------------------------------
+
+    def hotkey_specs(self, skip: tuple[int, int] | None = None) -> dict[str, str]:
+        """{owner: combo} of the palette and every role in every draft (not saved yet)."""
+        specs = {PALETTE_OWNER: self.palette_hotkey} if self.palette_hotkey else {}
+        for index, draft in enumerate(self.drafts):
+            for row, role in enumerate(draft.get("roles", [])):
+                if (index, row) != skip and role.get("hotkey"):
+                    owner = f"{draft.get('alias') or 'new account'}/{role.get('name') or '(no name)'}"
+                    specs[owner] = role["hotkey"]
+        return specs
+
+    def hotkey_conflict(self, row: int, text: str) -> str | None:
+        specs = self.hotkey_specs(skip=(self._current, row))
+        specs[_THIS] = text
+        return keyspec.conflicts(specs).get(_THIS)
+
+    def set_palette_hotkey(self, text: str) -> None:
+        self.palette_hotkey = text
+        self._loading = True
+        try:
+            self.recheck_hotkeys()
+        finally:
+            self._loading = False
+        self._validate_account()
+
+    def recheck_hotkeys(self) -> None:
+        column = ROLE_COLUMNS.index("hotkey")
+        for row in range(self.roles.rowCount()):
+            self._check_cell(row, column)
 
     def _check_cell(self, row: int, col: int) -> str | None:
         item = self.roles.item(row, col)
@@ -336,8 +381,14 @@ class AccountsPage(QWidget):
                 ROLE_CHECKS[ROLE_COLUMNS[col]](text)
             except InputError as exc:
                 error = str(exc)
+            if error is None and ROLE_COLUMNS[col] == "hotkey" and self._current >= 0:
+                error = self.hotkey_conflict(row, text)
         item.setBackground(QColor("#fdecea") if error else QColor(0, 0, 0, 0))
         item.setToolTip(error or "")
+        widget = self.roles.cellWidget(row, col)  # the hotkey capture covers its item
+        if widget is not None:
+            set_invalid(widget, bool(error))
+            widget.setToolTip(error or "")
         return error
 
     def _roles_from_table(self) -> list[dict[str, Any]]:

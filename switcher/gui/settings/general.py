@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +27,7 @@ from ...core.errors import InputError
 from ...core.model import CREDS_FORMATS, Settings
 from ..tray import FORMAT_LABELS
 from .accounts import BROWSER_PRESETS
-from .fields import ERROR_STYLE, Field
+from .fields import ERROR_STYLE, Field, set_invalid
 
 WAYLAND_HINT = (
     "Global hotkeys are not available on this Wayland desktop. Bind a shortcut to the "
@@ -75,10 +76,13 @@ def _hotkey_signal(widget):
 
 class GeneralPage(QWidget):
     edited = Signal()
+    hotkey_changed = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.base = Settings()
+        # {owner: combo} of every role's hotkey as edited now; set by the window
+        self.other_hotkeys: Callable[[], dict[str, str]] = dict
         self.hotkey = hotkey_widget()
         self.hotkey.setObjectName("paletteHotkey")
         self.hotkey_error = QLabel(objectName="hotkeyError")
@@ -174,9 +178,20 @@ class GeneralPage(QWidget):
                 keyspec.check(text)
             except InputError as exc:
                 error = str(exc)
+            else:
+                error = keyspec.conflicts({**self.other_hotkeys(), "\0palette": text}).get("\0palette")
         self.hotkey_error.setText(error or "")
         self.hotkey_error.setVisible(bool(error))
+        set_invalid(self.hotkey, bool(error))
+        self.hotkey_changed.emit(text)
         self.edited.emit()
+
+    def recheck_hotkey(self) -> None:
+        self.blockSignals(True)  # only the message changes, not the setting
+        try:
+            self._hotkey_changed()
+        finally:
+            self.blockSignals(False)
 
     def show_hotkey_status(self, status: dict | None) -> None:
         """What the hotkey backend reported (e.g. a combination taken by another program)."""
