@@ -326,3 +326,35 @@ def test_shorthand_and_one_word_per_field(qtbot, palette):
     assert palette.visible_names() == []
     type_query(qtbot, palette, "sbx")
     assert palette.current_name() == "dev-sandbox/Developer"
+
+
+@pytest.mark.parametrize(("count", "footer"), [(0, "0 targets"), (1, "1 target"), (2, "2 targets")])
+def test_footer_counts_targets_in_good_english(qtbot, tmp_path, count, footer):
+    controller = FakeController(TARGETS[:count], tmp_path / "state.json")
+    window = PaletteWindow(controller)
+    qtbot.addWidget(window)
+    window.show_palette()
+    assert window.count_label.text() == footer
+
+
+def _clear_button(palette):
+    from PySide6.QtWidgets import QToolButton
+
+    (button,) = palette.search.findChildren(QToolButton)  # Qt's built-in clear (x) button
+    return button
+
+
+def test_clear_button_shows_only_with_text(qtbot, palette):
+    button = _clear_button(palette)
+    assert not button.isVisibleTo(palette.search)
+    qtbot.keyClicks(palette.search, "stag")
+    qtbot.waitUntil(lambda: button.isVisibleTo(palette.search), timeout=2000)
+    # the user's report: after a query, the next open showed the (x) on an empty field
+    palette.hide()
+    qtbot.waitUntil(lambda: palette.search.text() == "", timeout=2000)
+    palette.show_palette()
+    qtbot.waitUntil(lambda: not button.isVisibleTo(palette.search), timeout=2000)
+    # and the same when the palette reopens straight away
+    qtbot.keyClicks(palette.search, "prod")
+    palette.show_palette()
+    qtbot.waitUntil(lambda: not button.isVisibleTo(palette.search), timeout=2000)

@@ -63,6 +63,7 @@ class PaletteWindow(QWidget):
         self.setFixedWidth(WIDTH)
         self.resize(WIDTH, HEIGHT)
         self._error = ""
+        self._quiet_query = False
         self._pending: tuple[str, str] | None = None
         self._was_active = False
         self._trace_pending = False
@@ -239,9 +240,12 @@ class PaletteWindow(QWidget):
         if self.isVisible():
             return
         if self.search.text():
-            self.search.blockSignals(True)  # one reset below instead of two
-            self.search.clear()
-            self.search.blockSignals(False)
+            # not blockSignals: the field's own textChanged hides its clear (x) button
+            self._quiet_query = True  # one reset below instead of two
+            try:
+                self.search.clear()
+            finally:
+                self._quiet_query = False
         self.refresh_usage()  # re-ranks the (now empty) query
 
     def showEvent(self, event) -> None:
@@ -354,7 +358,8 @@ class PaletteWindow(QWidget):
     # --- query --------------------------------------------------------------------------
 
     def _on_query(self, text: str) -> None:
-        self.model.set_query(text)
+        if not self._quiet_query:
+            self.model.set_query(text)
 
     def _after_reset(self) -> None:
         self._select_row(0)
@@ -363,7 +368,7 @@ class PaletteWindow(QWidget):
         if self.model.query.strip():
             self.count_label.setText(f"{matches:,} of {total:,}" if matches else "no match")
         else:
-            self.count_label.setText(f"{total:,} targets")
+            self.count_label.setText(f"{total:,} target" if total == 1 else f"{total:,} targets")
 
     def _select_row(self, row: int) -> None:
         if self.model.rowCount() > row:
