@@ -28,7 +28,6 @@ from ..core import importer
 from ..core.errors import SwitcherError
 from . import icons
 
-
 # Fusion draws no focus indication on command link buttons: without one, Tab seems to do
 # nothing. The transparent border keeps the size the same with and without focus.
 BUTTON_STYLE = """

@@ -30,6 +30,7 @@ from ..controller import Controller
 from .accounts import PALETTE_OWNER, AccountsPage
 from .fields import FIELD_STYLESHEET
 from .general import GeneralPage
+from .keys import AddKeysDialog
 from .transfer import TransferPage
 
 PAGES = ("accounts", "import", "general")
@@ -135,6 +136,7 @@ class SettingsWindow(QWidget):
             k: v for k, v in self.accounts.hotkey_specs().items() if k != PALETTE_OWNER}
         self.general.hotkey_changed.connect(self.accounts.set_palette_hotkey)
         self.accounts.edited.connect(self.general.recheck_hotkey)
+        self.accounts.add_keys_button.clicked.connect(self.add_keys)
         self.accounts.edited.connect(self._mark_dirty)
         self.general.edited.connect(self._mark_dirty)
         self.transfer.imported.connect(lambda s: self.banner.show_message("Imported: " + s, "info"))
@@ -176,7 +178,13 @@ class SettingsWindow(QWidget):
         return merge(self.base, self.base, edited, settings) != self.base
 
     def _external_change(self) -> None:
-        if self.controller.config == self.base:
+        config = self.controller.config
+        if config == self.base:
+            return
+        if replace(config, keyring_sources=self.base.keyring_sources) == self.base:
+            # only the keyring sources changed (Add keys…, `switcher keys`): nothing here
+            # shows them except the source choices, so there is nothing to reload or warn about
+            self.base = config
             return
         if not self.is_dirty():
             self.load(self.controller.config)
@@ -214,6 +222,23 @@ class SettingsWindow(QWidget):
         self.load(merged)
         self.banner.show_message("Saved.", "info")
         return True
+
+    def add_keys(self) -> AddKeysDialog:
+        current = self.accounts.source.currentText().strip()
+        known = self.accounts.source.findText(current) >= 0
+        # a keyring source (maybe without keys yet) or a new name; never an AWS CLI profile
+        suggested = current if not known or current in self.controller.config.keyring_sources else ""
+        dialog = AddKeysDialog(self.controller, suggested, self)
+        dialog.accepted.connect(lambda: self._keys_added(dialog.added))
+        self.keys_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _keys_added(self, source: str | None) -> None:
+        if not source:
+            return
+        self.accounts.add_source(source)
+        self.banner.show_message(f"Keys for {source} stored in the OS keyring.", "info")
 
     def discard(self) -> None:
         self.controller.reload()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -106,6 +107,12 @@ class AccountsPage(QWidget):
         self.source = QComboBox(objectName="source", editable=True)
         self.source.addItems(["", *sources])
         self.source.lineEdit().setPlaceholderText("default credential chain")
+        # an editable combo is as narrow as its longest item, which may be none at all
+        placeholder = self.source.fontMetrics().horizontalAdvance("default credential chain")
+        self.source.setMinimumWidth(placeholder + 60)
+        self.source.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.add_keys_button = QPushButton("Add keys…", objectName="addKeys")
+        self.add_keys_button.setToolTip("Store an IAM user's access keys in the OS keyring as a source")
         self.browser = QComboBox(objectName="browser", editable=True)
         self.browser.addItems(BROWSER_PRESETS)
         self.browser.lineEdit().setPlaceholderText("the general setting")
@@ -147,7 +154,13 @@ class AccountsPage(QWidget):
         row("Account ID:", self.account_id, "id")
         row("Region:", self.region, "region")
         row("Colour:", self._color_row(), "color")
-        row("Credentials from:", self.source, "source")
+        source_row = QHBoxLayout()
+        source_row.setContentsMargins(0, 0, 0, 0)
+        source_row.addWidget(self.source, 1)
+        source_row.addWidget(self.add_keys_button)
+        source_box = QWidget()
+        source_box.setLayout(source_row)
+        row("Credentials from:", source_box, "source")
         row("Browser:", self.browser, "browser")
         row("Console sign-out:", self.logout_first)
         row("MFA device:", self.mfa_serial, "mfa_serial")
@@ -220,6 +233,13 @@ class AccountsPage(QWidget):
         widget = QWidget()
         widget.setLayout(box)
         return widget
+
+    def add_source(self, source: str) -> None:
+        """A keyring source was just added: offer it, and use it for this account."""
+        if self.source.findText(source) < 0:
+            self.source.addItem(source)
+        if self._current >= 0:
+            self.source.setCurrentText(source)
 
     def _pick_color(self) -> None:
         current = QColor(f"#{self.color.text()}") if self.fields["color"].error is None and self.color.text() else QColor("#99BCE3")
