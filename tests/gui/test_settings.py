@@ -57,20 +57,23 @@ def test_inline_validation_as_you_type(qtbot, window):
     field = window.accounts.fields["alias"]
     window.accounts.alias.clear()
     qtbot.keyClicks(window.accounts.alias, "Bad_Alias")
-    assert field.label.isVisible() and "lowercase" in field.label.text()
+    assert "lowercase" in field.error and "lowercase" in window.accounts.alias.toolTip()
+    assert "Alias:" in window.accounts.problems.full_text
     assert window.accounts.alias.property("invalid") is True
     window.accounts.alias.clear()
     qtbot.keyClicks(window.accounts.alias, "good-alias")
-    assert not field.label.isVisible()
+    assert field.error is None and not window.accounts.problems.full_text
     assert window.accounts.list.currentItem().text().startswith("good-alias")
 
     id_field = window.accounts.fields["id"]
     window.accounts.account_id.setText("12345")
-    assert "12 digits" in id_field.label.text()
+    assert "12 digits" in id_field.error
     window.accounts.color.setText("#zzzzzz")
-    assert "6 hex digits" in window.accounts.fields["color"].label.text()
+    assert "6 hex digits" in window.accounts.fields["color"].error
     window.accounts.browser.setCurrentText("netscape")
-    assert "unknown browser" in window.accounts.fields["browser"].label.text()
+    assert "unknown browser" in window.accounts.fields["browser"].error
+    assert window.accounts.problems.full_text.startswith("3 problems — ")
+    assert window.accounts.problems.toolTip().count("\n") == 2
 
 
 def test_role_cells_are_validated(qtbot, window):
@@ -78,13 +81,13 @@ def test_role_cells_are_validated(qtbot, window):
     roles = window.accounts.roles
     roles.item(0, 1).setText("60")  # duration below 900
     assert "between 900 and 43200" in roles.item(0, 1).toolTip()
-    assert window.accounts.roles_error.isVisible()
+    assert "Role row 1, Duration" in window.accounts.problems.full_text
     roles.item(0, 1).setText("3600")
     assert roles.item(0, 1).toolTip() == ""
-    assert not window.accounts.roles_error.isVisible()
+    assert not window.accounts.problems.full_text
     window.accounts.add_role()
     roles.setItem(roles.rowCount() - 1, 0, QTableWidgetItem("Admin"))
-    assert "twice" in window.accounts.account_error.text()
+    assert "twice" in window.accounts.problems.full_text
 
 
 def test_save_writes_the_file_and_updates_targets(qtbot, window, controller, core_env):
@@ -323,3 +326,31 @@ def test_add_keys_stores_them_in_the_keyring_and_records_the_source(qtbot, windo
     assert secret not in window.banner.text()
     assert window.save() is True
     assert config_store.load(core_env).account("dev").source == "work-keys"
+
+
+def test_every_bad_cell_of_a_row_is_marked_and_summed_up_on_one_fixed_line(qtbot, window):
+    from switcher.gui.settings.accounts import INVALID_ROLE, ROLE_COLUMNS
+
+    select(window, "dev")
+    page = window.accounts
+    roles = page.roles
+    height = page.problems.height()
+    col = ROLE_COLUMNS.index
+    roles.item(0, col("duration")).setText("60")
+    roles.item(0, col("external_id")).setText("x")
+    roles.item(0, col("mfa_serial")).setText("nope")
+    roles.item(0, col("via")).setText("no-such-target")
+    for column in ("duration", "external_id", "mfa_serial", "via"):
+        item = roles.item(0, col(column))
+        assert item.toolTip() and item.data(INVALID_ROLE), column
+    assert "external id must be 2-1224" in roles.item(0, col("external_id")).toolTip()
+    assert page.problems.full_text.startswith("4 problems — Role row 1")
+    assert len(page.problems.toolTip().splitlines()) == 4
+    assert page.problems.height() == height  # nothing below it moved
+    page.alias.setText("Bad Alias")
+    assert page.problems.height() == height
+
+    roles.item(0, col("via")).setText("prod/Deploy")  # a real target: fine, and chained
+    assert roles.item(0, col("via")).toolTip() == ""
+    roles.item(0, col("duration")).setText("7200")
+    assert "1 hour limit" in roles.item(0, col("duration")).toolTip()  # role chaining

@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -38,7 +39,7 @@ from ...core import validate as v
 from ...core.errors import InputError
 from ...core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config, Role
 from .. import icons
-from .fields import ERROR_STYLE, Field, error_label, set_invalid
+from .fields import Field, SummaryLine, set_invalid
 
 ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
 ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
@@ -49,6 +50,7 @@ BROWSER_PRESETS = (
 LOGOUT_CHOICES = (("Use the general setting", None), ("Always sign out first", True),
                   ("Never sign out first", False))
 PALETTE_OWNER = "the search palette"
+INVALID_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's error message, drawn as a red frame
 _THIS = "\0this"  # the key being checked, never a real owner name
 ROLE_CHECKS = {
     "name": v.check_role_name,
@@ -58,6 +60,19 @@ ROLE_CHECKS = {
     "via": lambda s: s,
     "hotkey": keyspec.check,
 }
+
+
+class InvalidCellDelegate(QStyledItemDelegate):
+    """Frames a bad cell in red: the background tint alone vanishes under the selection
+    highlight of the row being edited."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if index.data(INVALID_ROLE):
+            painter.save()
+            painter.setPen(QPen(QColor("#d93025"), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
 
 
 def _optional(check):
@@ -77,6 +92,7 @@ class AccountsPage(QWidget):
         self._current = -1
         self._loading = False
         self.palette_hotkey = ""  # the General page's, for conflict checks
+        self.sources = list(sources)  # AWS CLI profiles (also targets for "via") and keyring sources
 
         self.list = QListWidget()
         self.list.setObjectName("accountList")
@@ -122,15 +138,17 @@ class AccountsPage(QWidget):
         self.mfa_serial = QLineEdit(objectName="mfaSerial", placeholderText="arn:aws:iam::123456789012:mfa/me")
         self.mfa_process = QLineEdit(objectName="mfaProcess", placeholderText="e.g. ykman oath accounts code -s aws")
 
+        # errors go to one fixed-height summary line: a label appearing under a field would
+        # push everything below it down while the user types
         self.fields: dict[str, Field] = {
-            "alias": Field(self.alias, v.check_alias, optional=False),
-            "id": Field(self.account_id, v.check_account_id, optional=False),
-            "region": Field(self.region, v.check_region, optional=False),
-            "color": Field(self.color, v.check_color),
-            "source": Field(self.source, lambda s: s),
-            "browser": Field(self.browser, browser_spec.check),
-            "mfa_serial": Field(self.mfa_serial, v.check_mfa_serial),
-            "mfa_process": Field(self.mfa_process, lambda s: s),
+            "alias": Field(self.alias, v.check_alias, optional=False, inline=False),
+            "id": Field(self.account_id, v.check_account_id, optional=False, inline=False),
+            "region": Field(self.region, v.check_region, optional=False, inline=False),
+            "color": Field(self.color, v.check_color, inline=False),
+            "source": Field(self.source, lambda s: s, inline=False),
+            "browser": Field(self.browser, browser_spec.check, inline=False),
+            "mfa_serial": Field(self.mfa_serial, v.check_mfa_serial, inline=False),
+            "mfa_process": Field(self.mfa_process, lambda s: s, inline=False),
         }
         for key, field in self.fields.items():
             field.edited.connect(lambda key=key: self._field_edited(key))
@@ -141,14 +159,7 @@ class AccountsPage(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
 
         def row(label: str, widget: QWidget, key: str | None = None) -> None:
-            if key:
-                box = QVBoxLayout()
-                box.setSpacing(2)
-                box.addWidget(widget)
-                box.addWidget(self.fields[key].label)
-                form.addRow(label, box)
-            else:
-                form.addRow(label, widget)
+            form.addRow(label, widget)
 
         row("Alias:", self.alias, "alias")
         row("Account ID:", self.account_id, "id")
@@ -177,8 +188,8 @@ class AccountsPage(QWidget):
             self.roles.setColumnWidth(column, width)
         self.roles.verticalHeader().setVisible(False)
         self.roles.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.roles.setItemDelegate(InvalidCellDelegate(self.roles))
         self.roles.itemChanged.connect(self._role_cell_changed)
-        self.roles_error = error_label()
         add_role = QPushButton("Add role")
         add_role.clicked.connect(self.add_role)
         remove_role = QPushButton("Remove role")
@@ -189,18 +200,17 @@ class AccountsPage(QWidget):
         role_buttons.addWidget(add_role)
         role_buttons.addWidget(remove_role)
 
-        self.account_error = QLabel(objectName="accountError")
-        self.account_error.setStyleSheet(ERROR_STYLE)
-        self.account_error.setWordWrap(True)
-        self.account_error.setVisible(False)
+        # One line whose height never changes: the first problem (and how many more);
+        # the tooltip lists them all, and each bad field or cell is marked where it is.
+        self.problems = SummaryLine()
+        self.problems.setObjectName("accountProblems")
 
         right = QVBoxLayout()
         right.addLayout(form)
         right.addSpacing(6)
         right.addLayout(role_buttons)
         right.addWidget(self.roles, 1)
-        right.addWidget(self.roles_error)
-        right.addWidget(self.account_error)
+        right.addWidget(self.problems)
         self.form_box = QWidget()
         self.form_box.setLayout(right)
 
@@ -309,9 +319,9 @@ class AccountsPage(QWidget):
             value = role.get(key)
             item = QTableWidgetItem("" if value is None else str(value))
             self.roles.setItem(r, c, item)
-            self._check_cell(r, c)
             if key == "hotkey":
                 self._hotkey_cell(item)
+            self._check_cell(r, c)
 
     def _hotkey_cell(self, item: QTableWidgetItem) -> None:
         """The palette's key capture widget over the cell; the item keeps the value."""
@@ -352,12 +362,44 @@ class AccountsPage(QWidget):
         self._loading = True
         try:
             self._check_cell(item.row(), item.column())
+            if ROLE_COLUMNS[item.column()] in ("via", "name"):
+                for column in ("duration", "via"):  # they depend on each other and the name
+                    self._check_cell(item.row(), ROLE_COLUMNS.index(column))
             if ROLE_COLUMNS[item.column()] in ("hotkey", "name"):
                 self.recheck_hotkeys()  # a conflict may have appeared or gone elsewhere too
         finally:
             self._loading = False
         self._validate_account()
         self.edited.emit()
+
+    def _cell_in_context(self, row: int, column: str, text: str) -> str | None:
+        """What a cell's own check cannot know: other roles, other accounts, the palette."""
+        if column == "hotkey":
+            return self.hotkey_conflict(row, text)
+        roles = self.drafts[self._current].get("roles", [])
+        role = roles[row] if row < len(roles) else {}
+        if column == "via":
+            own = f"{self.drafts[self._current].get('alias')}/{role.get('name')}"
+            if text == own:
+                return "a role cannot be assumed via itself"
+            if text not in self._target_names():
+                return f"no target named {text!r} (an alias/role here or an AWS CLI profile)"
+        if column == "duration" and role.get("via"):
+            try:
+                v.check_duration(text, chained=True)
+            except InputError as exc:
+                return str(exc)
+        return None
+
+    def _target_names(self) -> set[str]:
+        names = set(self.sources)
+        for draft in self.drafts:
+            alias = draft.get("alias")
+            roles = [r.get("name") for r in draft.get("roles", []) if r.get("name")]
+            names.update(f"{alias}/{name}" for name in roles)
+            if len(roles) == 1:
+                names.add(alias)  # the shorthand of an account with one role
+        return names
 
     # --- hotkey conflicts ---------------------------------------------------------------
 
@@ -401,10 +443,11 @@ class AccountsPage(QWidget):
                 ROLE_CHECKS[ROLE_COLUMNS[col]](text)
             except InputError as exc:
                 error = str(exc)
-            if error is None and ROLE_COLUMNS[col] == "hotkey" and self._current >= 0:
-                error = self.hotkey_conflict(row, text)
+            if error is None and self._current >= 0:
+                error = self._cell_in_context(row, ROLE_COLUMNS[col], text)
         item.setBackground(QColor("#fdecea") if error else QColor(0, 0, 0, 0))
         item.setToolTip(error or "")
+        item.setData(INVALID_ROLE, error or None)
         widget = self.roles.cellWidget(row, col)  # the hotkey capture covers its item
         if widget is not None:
             set_invalid(widget, bool(error))
@@ -461,23 +504,34 @@ class AccountsPage(QWidget):
 
     # --- validation -----------------------------------------------------------------------
 
-    def _validate_account(self) -> None:
-        errors = []
+    def problem_list(self) -> list[str]:
+        """Every problem of the selected account: fields, then each bad cell, then what
+        only the whole account can tell (e.g. a role listed twice)."""
+        labels = {"alias": "Alias", "id": "Account ID", "region": "Region", "color": "Colour",
+                  "source": "Credentials from", "browser": "Browser", "mfa_serial": "MFA device",
+                  "mfa_process": "MFA code command"}
+        problems = [f"{labels[k]}: {f.error}" for k, f in self.fields.items() if f.error]
         for r in range(self.roles.rowCount()):
             for c in range(len(ROLE_COLUMNS)):
                 item = self.roles.item(r, c)
                 if item is not None and item.toolTip():
-                    errors.append(f"row {r + 1}: {item.toolTip()}")
-        self.roles_error.setText(errors[0] if errors else "")
-        self.roles_error.setVisible(bool(errors))
-        message = ""
-        if 0 <= self._current < len(self.drafts) and not errors and self.fields_ok():
+                    problems.append(f"Role row {r + 1}, {ROLE_HEADERS[c]}: {item.toolTip()}")
+        if not problems and 0 <= self._current < len(self.drafts):
             try:
                 _build(self.drafts[self._current])
             except InputError as exc:
-                message = str(exc)
-        self.account_error.setText(message)
-        self.account_error.setVisible(bool(message))
+                problems.append(str(exc))
+        return problems
+
+    def _validate_account(self) -> None:
+        problems = self.problem_list()
+        if not problems:
+            text = ""
+        elif len(problems) == 1:
+            text = problems[0]
+        else:
+            text = f"{len(problems)} problems — {problems[0]}"
+        self.problems.set_summary(text, "\n".join(problems))
 
     def fields_ok(self) -> bool:
         return all(f.error is None for f in self.fields.values())

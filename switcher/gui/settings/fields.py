@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from ...core.errors import InputError
 
@@ -17,6 +17,31 @@ FIELD_STYLESHEET = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #d93025; background: #fdecea; }
 QTableWidget QLineEdit { border: none; }
 """
+
+
+class SummaryLine(QLabel):
+    """One line of fixed height for error summaries: a long message is elided (…) to the
+    current width instead of wrapping or widening the window; ``full_text`` keeps it all."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.setStyleSheet(ERROR_STYLE)
+        self.setFixedHeight(self.fontMetrics().height() + 6)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def set_summary(self, text: str, tooltip: str = "") -> None:
+        self.full_text = text
+        self.setToolTip(tooltip)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.width() if self.isVisible() else 10_000
+        super().setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width))
 
 
 def error_label() -> QLabel:
@@ -49,9 +74,13 @@ class Field(QObject):
     edited = Signal()
 
     def __init__(self, widget: QWidget, check: Callable[[str], Any], *, optional: bool = True,
-                 parent: QObject | None = None) -> None:
+                 inline: bool = True, parent: QObject | None = None) -> None:
+        """``inline=False``: the caller shows ``error`` elsewhere (a summary line); the
+        widget still gets the red border and the message as its tooltip."""
         super().__init__(parent or widget)
         self.widget = widget
+        self.inline = inline
+        self._tooltip = widget.toolTip()
         self.check = check
         self.optional = optional
         self.label = error_label()
@@ -82,7 +111,9 @@ class Field(QObject):
             except InputError as exc:
                 self.error = str(exc)
         self.label.setText(self.error or "")
-        self.label.setVisible(bool(self.error))
+        if self.inline:
+            self.label.setVisible(bool(self.error))
+        self.widget.setToolTip(self.error or self._tooltip)
         set_invalid(self.widget, bool(self.error))
         return self.error is None
 
