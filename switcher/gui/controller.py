@@ -487,8 +487,11 @@ class Controller(QObject):
         self.clipboard.clear_if_ours()
 
 
+NBSP = "\u00a0"  # a number and its unit never wrap apart in a notification
+
+
 def _clears(delay: int) -> str:
-    return f"; clipboard clears in {delay} s" if delay else ""
+    return f"; clipboard clears in {delay}{NBSP}s" if delay else ""
 
 
 def _internal(exc: BaseException) -> str:
