@@ -10,6 +10,7 @@ past GROUP_THRESHOLD accounts they are grouped by first letter and Search is the
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from itertools import groupby
@@ -43,6 +44,12 @@ FORMAT_LABELS = {
     "ini": "Credentials file block (INI)",
 }
 TARGET_PROPERTY = "switcherTarget"
+
+
+def natural_key(text: str) -> list:
+    """Sort key comparing runs of digits as numbers: romeo-dev-68 before romeo-dev-329."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+            for part in re.split(r"(\d+)", text) if part]
 
 
 def format_left(seconds: float) -> str:
@@ -159,7 +166,8 @@ class TrayMenu(QObject):
                 account_targets[t.account_alias].append(t)
         if len(accounts) > GROUP_THRESHOLD:
             menu.addSection(f"Accounts ({len(accounts)})")
-            for letter, group in groupby(sorted(accounts, key=lambda a: a.alias), key=lambda a: a.alias[0]):
+            ordered = sorted(accounts, key=lambda a: natural_key(a.alias))
+            for letter, group in groupby(ordered, key=lambda a: a.alias[0]):
                 group = list(group)
                 sub = self._new_menu(f"{letter.upper()}  ({len(group)})", menu)
                 menu.addMenu(sub)

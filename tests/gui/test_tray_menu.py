@@ -198,3 +198,15 @@ def test_an_account_without_colour_has_a_blank_swatch_not_a_checkbox(qapp):
     assert all(blank.pixelColor(x, y).alpha() == 0 for x in range(16) for y in range(16))
     coloured = icons.swatch("F2B0A9").pixmap(16, 16).toImage()
     assert coloured.pixelColor(8, 8).name().upper() == "#F2B0A9"
+
+
+def test_grouped_accounts_are_in_natural_order(qtbot, core_env):
+    numbers = [329, 68, 7, 1000, 70] + list(range(100, 125))
+    accounts = tuple(Account(f"romeo-dev-{n}", f"{n:012d}", roles=(Role("Admin"),)) for n in numbers)
+    config_store.save(Config(accounts=accounts), core_env)
+    c = Controller(config_path=core_env, watch=False)
+    m = TrayMenu(c)
+    assert len(accounts) > GROUP_THRESHOLD
+    shown = [t.split("\t")[0] for t in texts(submenu(m.menu, "R"))]
+    assert shown[:4] == ["romeo-dev-7", "romeo-dev-68", "romeo-dev-70", "romeo-dev-100"]
+    assert shown[-2:] == ["romeo-dev-329", "romeo-dev-1000"]
