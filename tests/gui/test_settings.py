@@ -354,3 +354,24 @@ def test_every_bad_cell_of_a_row_is_marked_and_summed_up_on_one_fixed_line(qtbot
     assert roles.item(0, col("via")).toolTip() == ""
     roles.item(0, col("duration")).setText("7200")
     assert "1 hour limit" in roles.item(0, col("duration")).toolTip()  # role chaining
+
+
+def test_browser_choices_show_friendly_labels_and_save_raw_values(qtbot, window, core_env):
+    select(window, "dev")
+    browser = window.accounts.browser
+    labels = [browser.itemText(i) for i in range(browser.count())]
+    assert "Chrome — profile Default" in labels
+    assert not any(":" in label.split(" ")[0] for label in labels)  # no raw "chrome:profile=…"
+    browser.setCurrentIndex(labels.index("Chrome — profile Default"))
+    assert window.accounts.fields["browser"].error is None
+    window.general.browser.setCurrentIndex(labels.index("Firefox — container per account"))
+    assert window.save() is True
+    saved = config_store.load(core_env)
+    assert saved.account("dev").browser == "chrome:profile=Default"
+    assert saved.settings.browser == "firefox:container"
+    select(window, "prod")
+    select(window, "dev")  # shown again from the saved value: the label, not the raw string
+    assert browser.currentText() == "Chrome — profile Default"
+    assert window.general.browser.currentText() == "Firefox — container per account"
+    browser.setCurrentText("cmd:mybrowser {url}")  # typed raw values still work
+    assert window.accounts.fields["browser"].error is None

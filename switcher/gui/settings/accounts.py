@@ -43,10 +43,27 @@ from .fields import Field, SummaryLine, set_invalid
 
 ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
 ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
-BROWSER_PRESETS = (
-    "default", "chrome", "chrome:profile=Default", "chromium", "chromium:isolated", "edge",
-    "brave", "firefox", "firefox:container", "granted-containers", "cmd:firefox --new-window {url}",
+# (what the user reads, the config value kept as the item's data)
+BROWSER_CHOICES = (
+    ("System default browser", "default"),
+    ("Chrome", "chrome"),
+    ("Chrome — profile Default", "chrome:profile=Default"),
+    ("Chromium", "chromium"),
+    ("Chromium — isolated profile per account", "chromium:isolated"),
+    ("Microsoft Edge", "edge"),
+    ("Brave", "brave"),
+    ("Firefox", "firefox"),
+    ("Firefox — container per account", "firefox:container"),
+    ("Firefox — Granted containers", "granted-containers"),
+    ("Custom command: firefox --new-window {url}", "cmd:firefox --new-window {url}"),
 )
+BROWSER_PRESETS = tuple(value for _label, value in BROWSER_CHOICES)
+
+
+def add_browser_choices(combo: QComboBox) -> None:
+    for label, value in BROWSER_CHOICES:
+        combo.addItem(label, value)
+        combo.setItemData(combo.count() - 1, value, Qt.ItemDataRole.ToolTipRole)
 LOGOUT_CHOICES = (("Use the general setting", None), ("Always sign out first", True),
                   ("Never sign out first", False))
 PALETTE_OWNER = "the search palette"
@@ -130,7 +147,7 @@ class AccountsPage(QWidget):
         self.add_keys_button = QPushButton("Add keys…", objectName="addKeys")
         self.add_keys_button.setToolTip("Store an IAM user's access keys in the OS keyring as a source")
         self.browser = QComboBox(objectName="browser", editable=True)
-        self.browser.addItems(BROWSER_PRESETS)
+        add_browser_choices(self.browser)
         self.browser.lineEdit().setPlaceholderText("the general setting")
         self.logout_first = QComboBox(objectName="logoutFirst")
         for label, value in LOGOUT_CHOICES:

@@ -54,8 +54,13 @@ def error_label() -> QLabel:
 
 
 def text_of(widget: QWidget) -> str:
+    """The value a field holds; for a combo whose shown entry carries data (a friendly
+    label for a raw config value), that data."""
     if isinstance(widget, QComboBox):
-        return widget.currentText()
+        shown = widget.currentText()
+        index = widget.findText(shown)
+        data = widget.itemData(index) if index >= 0 else None
+        return str(data) if isinstance(data, str) else shown
     if isinstance(widget, QLineEdit):
         return widget.text()
     raise TypeError(type(widget).__name__)
@@ -95,7 +100,11 @@ class Field(QObject):
         self._loading = True
         try:
             if isinstance(self.widget, QComboBox):
-                self.widget.setCurrentText(text or "")
+                index = self.widget.findData(text) if text else -1
+                if index >= 0:
+                    self.widget.setCurrentIndex(index)
+                else:
+                    self.widget.setCurrentText(text or "")
             else:
                 self.widget.setText(text or "")
         finally:

@@ -26,8 +26,8 @@ from ...core import browser_spec, keyspec
 from ...core.errors import InputError
 from ...core.model import CREDS_FORMATS, Settings
 from ..tray import FORMAT_LABELS
-from .accounts import BROWSER_PRESETS
-from .fields import ERROR_STYLE, Field, set_invalid
+from .accounts import add_browser_choices
+from .fields import ERROR_STYLE, Field, set_invalid, text_of
 
 WAYLAND_HINT = (
     "Global hotkeys are not available on this Wayland desktop. Bind a shortcut to the "
@@ -97,7 +97,7 @@ class GeneralPage(QWidget):
             signal.connect(lambda *_: self._hotkey_changed())
 
         self.browser = QComboBox(objectName="defaultBrowser", editable=True)
-        self.browser.addItems(BROWSER_PRESETS)
+        add_browser_choices(self.browser)
         self.browser_field = Field(self.browser, browser_spec.check)
         self.browser_field.edited.connect(self.edited)
         self.clear_delay = QSpinBox(objectName="clearDelay")
@@ -212,7 +212,7 @@ class GeneralPage(QWidget):
         return replace(
             self.base,
             palette_hotkey=keyspec.check(hotkey) if hotkey else "",
-            browser=browser_spec.check(self.browser.currentText()),
+            browser=browser_spec.check(text_of(self.browser)),
             clipboard_clear_seconds=self.clear_delay.value(),
             creds_format=self.creds_format.currentData(),
             logout_first=self.logout_first.isChecked(),
