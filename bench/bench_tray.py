@@ -61,13 +61,13 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def start_desktop(stack: ExitStack, root: Path) -> dict[str, str]:
-    from tests.fixtures.desktop import (
-        HEIGHT,
-        TRAYER_ARGS,
-        WIDTH,
-        _read_display,
-        _wait_for_tray_owner,
-    )
+    from tests.fixtures import desktop
+    from tests.fixtures.desktop import HEIGHT, TRAYER_ARGS, WIDTH
+
+    # the fixtures' helpers lost their underscore; accept either spelling
+    _read_display = getattr(desktop, "read_display", None) or desktop._read_display
+    _wait_for_tray_owner = (getattr(desktop, "wait_for_tray_owner", None)
+                            or desktop._wait_for_tray_owner)
 
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(

@@ -28,8 +28,10 @@ def run(*, force_sandbox: bool = False) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-    from . import ipc
+    from . import ipc, memory
 
+    memory.lean_pyside_import_hook()  # before the imports below pay for it
+    memory.limit_arenas()  # before Qt starts its threads
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Switcher")
     app.setApplicationDisplayName("Switcher")

@@ -125,7 +125,13 @@ def _request_qt(cmd: str, timeout: float, **fields: Any) -> dict[str, Any]:
 
 
 class Server:
-    """The tray's end: QLockFile for one instance per user, QLocalServer for commands."""
+    """The tray's end: QLockFile for one instance per user, a local socket for commands.
+
+    On Unix the socket is a plain AF_UNIX one watched by QSocketNotifier: QtNetwork (for
+    QLocalServer) would add ~3.5 MB to the idle tray (DESIGN §7). Windows uses QLocalServer
+    (named pipes). Replies are one short line, so each request is read without blocking
+    and answered in one go.
+    """
 
     def __init__(self, handler) -> None:
         from PySide6.QtCore import QLockFile
@@ -136,6 +142,8 @@ class Server:
         # (QLockFile checks whether the recorded pid still runs).
         self.lock.setStaleLockTime(0)
         self.server = None
+        self._notifier = None
+        self._conns: dict[int, tuple] = {}  # fd -> (socket, notifier, buffer)
 
     def acquire(self) -> bool:
         # tryLock itself recovers a lock left by a crash: it checks that the recorded pid
@@ -143,24 +151,113 @@ class Server:
         return self.lock.tryLock(200)
 
     def listen(self) -> None:
+        if sys.platform == "win32":
+            self._listen_qt()
+            return
+        from PySide6.QtCore import QSocketNotifier
+
+        path = str(socket_path())
+        try:
+            os.unlink(path)  # a stale socket file after a crash; we hold the lock
+        except FileNotFoundError:
+            pass
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)  # the socket is born 0600: no window for others
+        try:
+            sock.bind(path)
+        except OSError as exc:
+            sock.close()
+            raise InputError(f"cannot listen on {path}: {exc.strerror or exc}") from None
+        finally:
+            os.umask(old_umask)
+        sock.listen(8)
+        sock.setblocking(False)
+        self.server = sock
+        self._path = path
+        self._notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._accept)
+
+    def _accept(self, *_args) -> None:
+        from PySide6.QtCore import QSocketNotifier
+
+        while self.server is not None:
+            try:
+                conn, _ = self.server.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            conn.setblocking(False)
+            notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
+            fd = conn.fileno()
+            notifier.activated.connect(lambda *_a, fd=fd: self._on_readable(fd))
+            self._conns[fd] = (conn, notifier, b"")
+
+    def _on_readable(self, fd: int) -> None:
+        entry = self._conns.get(fd)
+        if entry is None:
+            return
+        conn, notifier, buf = entry
+        try:
+            chunk = conn.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk or len(buf) + len(chunk) > MAX_LINE:
+            self._drop(fd)  # gone before a full line, or not a client of ours
+            return
+        buf += chunk
+        if b"\n" not in buf:
+            self._conns[fd] = (conn, notifier, buf)
+            return
+        notifier.setEnabled(False)
+        reply = self._reply(buf.split(b"\n", 1)[0])
+        try:
+            conn.settimeout(2)  # the client is waiting for this line; do not hang on it
+            conn.sendall(encode(reply))
+        except OSError:
+            pass
+        self._drop(fd)
+
+    def _drop(self, fd: int) -> None:
+        conn, notifier, _ = self._conns.pop(fd)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        conn.close()
+
+    def _reply(self, line: bytes) -> dict[str, Any]:
+        try:
+            message = decode(line)
+            if message.get("v") != PROTOCOL:
+                return {"ok": False, "error": f"protocol {message.get('v')!r} not supported"}
+            if message.get("cmd") not in COMMANDS:
+                return {"ok": False, "error": f"unknown command {message.get('cmd')!r}"}
+            return self.handler(message)
+        except InputError as exc:
+            return {"ok": False, "error": str(exc)}
+
+    # --- Windows: QLocalServer over a named pipe ----------------------------------------
+
+    def _listen_qt(self) -> None:
         from PySide6.QtNetwork import QLocalServer
 
         path = str(socket_path())
-        QLocalServer.removeServer(path)  # a stale socket file after a crash
+        QLocalServer.removeServer(path)
         self.server = QLocalServer()
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self.server.listen(path):
             raise InputError(f"cannot listen on {path}: {self.server.errorString()}")
-        self.server.newConnection.connect(self._on_connection)
+        self.server.newConnection.connect(self._on_qt_connection)
 
-    def _on_connection(self) -> None:
+    def _on_qt_connection(self) -> None:
         while self.server.hasPendingConnections():
             conn = self.server.nextPendingConnection()
             conn.setProperty("buf", b"")
-            conn.readyRead.connect(lambda c=conn: self._on_ready(c))
+            conn.readyRead.connect(lambda c=conn: self._on_qt_ready(c))
             conn.disconnected.connect(conn.deleteLater)
 
-    def _on_ready(self, conn) -> None:
+    def _on_qt_ready(self, conn) -> None:
         buf = bytes(conn.property("buf") or b"") + bytes(conn.readAll())
         if len(buf) > MAX_LINE:
             conn.abort()
@@ -168,24 +265,23 @@ class Server:
         if b"\n" not in buf:
             conn.setProperty("buf", buf)
             return
-        line = buf.split(b"\n", 1)[0]
-        try:
-            message = decode(line)
-            if message.get("v") != PROTOCOL:
-                reply = {"ok": False, "error": f"protocol {message.get('v')!r} not supported"}
-            elif message.get("cmd") not in COMMANDS:
-                reply = {"ok": False, "error": f"unknown command {message.get('cmd')!r}"}
-            else:
-                reply = self.handler(message)
-        except InputError as exc:
-            reply = {"ok": False, "error": str(exc)}
-        conn.write(encode(reply))
+        conn.write(encode(self._reply(buf.split(b"\n", 1)[0])))
         conn.flush()
         conn.disconnectFromServer()
 
     def close(self) -> None:
-        if self.server is not None:
+        for fd in list(self._conns):
+            self._drop(fd)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if isinstance(self.server, socket.socket):
             self.server.close()
-            self.server = None
+            try:
+                os.unlink(self._path)
+            except OSError:
+                pass
+        elif self.server is not None:
+            self.server.close()
+        self.server = None
         self.lock.unlock()
-

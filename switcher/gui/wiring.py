@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from ..core import config as config_store
 from ..core.errors import InputError, SwitcherError
 from ..core.targets import aws_config_file
+from . import memory
 from .app import READY_MARKER
 from .controller import Controller
 from .tray import Tray, TrayMenu
@@ -66,6 +67,7 @@ class TrayApp:
         self.settings_window = None
         self.first_run_window = None
         self.controller.targets_changed.connect(self._apply_quickswitch_settings)
+        self.controller.busy_changed.connect(self._on_busy)
 
     # --- the context the palette gets -------------------------------------------------------
 
@@ -102,6 +104,11 @@ class TrayApp:
             # Idle memory stays lean until the user shows intent; a warm-up also runs on
             # its own after a while, so the first switch rarely pays for the imports.
             QTimer.singleShot(WARM_UP_IDLE_MS, self.warm_up)
+        memory.release()  # the palette, menu and hotkeys are built: drop what that left over
+
+    def _on_busy(self, busy: bool) -> None:
+        if not busy:  # a switch or the session scan is over
+            memory.release()
 
     def warm_up(self) -> None:
         """Import botocore/keyring in the background and look up cached sessions (once).
@@ -255,14 +262,20 @@ class _OnShow(QObject):
 
 
 def _warm_core() -> None:
-    """Import what a switch needs (botocore via core.sts, the keyring backend, sign-in).
+    """Import what a switch needs (botocore via core.sts, the keyring path, sign-in).
 
     Only imports: the core builds a fresh botocore session per switch, so creating one
     here would load the same data twice and only cost memory.
     """
     try:
-        from ..core import keystore, signin, sources, sts, switch  # noqa: F401
+        import rapidfuzz.process  # noqa: F401 - the palette's typo search, by the 3rd key
 
-        keystore.backend()
+        from ..core import keystore, secretservice, signin, sources, sts, switch  # noqa: F401
+
+        # With a Secret Service the keystore speaks to it directly (jeepney): importing
+        # keyring here would load secretstorage and cryptography (~10 MB) for nothing.
+        if not secretservice.usable():
+            keystore.backend()
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
+    memory.release()
