@@ -24,13 +24,22 @@ _RELEVANT = (
 )
 
 
+class _CoreDisplay(xdisplay.Display):
+    """A connection that skips python-xlib's extension set-up: grabs, the modifier map
+    and a client message are all core protocol, and importing and querying the ~13
+    extensions costs ~1 MB of the idle tray's memory and a dozen round trips."""
+
+    def list_extensions(self):
+        return []
+
+
 class X11Backend(HotkeyBackend):
     name = "x11"
 
     def __init__(self, display_name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         try:
-            self._display = xdisplay.Display(display_name)
+            self._display = _CoreDisplay(display_name)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
             self._display = None
             self.unsupported_reason = f"cannot open the X display for hotkeys: {exc}"
