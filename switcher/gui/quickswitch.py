@@ -73,7 +73,7 @@ class QuickSwitch(QObject):
             if owner in problems:  # invalid, or a duplicate of an earlier owner's combo
                 key = f"{combo} ({owner})" if combo in owners else combo
                 owners[key] = owner
-                status[key] = problems[owner]
+                status[key] = problems[owner].replace(f"used by {PALETTE}", "used by the search palette")
             else:
                 owners[combo] = owner
                 wanted[combo] = (owner, self._callback_for(owner))
@@ -125,7 +125,9 @@ class QuickSwitch(QObject):
                 self._reported.add(key)
                 owner = self._owners.get(combo, "")
                 what = "the search palette" if owner == PALETTE else owner
-                self.ctx.notify("Hotkey not available", f"{combo} for {what}: {state}")
+                # a duplicate's status key is "combo (owner)"; name the owner once
+                shown = combo.removesuffix(f" ({owner})")
+                self.ctx.notify("Hotkey not available", f"{shown} for {what}: {state}")
 
     def suspend(self, on: bool) -> None:
         """Release every grab while a KeyCaptureEdit records a combination."""

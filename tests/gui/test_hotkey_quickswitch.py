@@ -104,9 +104,11 @@ def test_conflicts_and_invalid_combos_are_reported_once(xdisplay, quick):
     quick.apply_settings(Settings(), targets)
     hotkeys = quick.status()["hotkeys"]
     assert hotkeys["Ctrl+Alt+A"] == "ok"  # the palette keeps it
-    assert hotkeys["Ctrl+Alt+A (production/Admin)"] == "Ctrl+Alt+A is already used by palette"
+    assert hotkeys["Ctrl+Alt+A (production/Admin)"] == "Ctrl+Alt+A is already used by the search palette"
     assert "unknown key" in hotkeys["Ctrl+Alt+Nope"]
     assert len(quick.notes) == 2
+    assert ("Hotkey not available", "Ctrl+Alt+A for production/Admin: "
+            "Ctrl+Alt+A is already used by the search palette") in quick.notes
     quick.apply_settings(Settings(), targets)  # a config reload: no second round of notes
     assert len(quick.notes) == 2
 
