@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -192,31 +191,9 @@ class Controller(QObject):
         """What `switcher keys add` does: keys into the OS keyring, the source into
         config.keyring_sources, and sessions assumed with the old keys forgotten.
         Raises InputError (nothing stored) for a bad name or malformed keys."""
-        from ..commands.keys import ACCESS_KEY_RE, _check_source
-        from ..core import cache, keystore
+        from ..core import keysources
 
-        source = _check_source(source.strip())
-        access_key_id = access_key_id.strip()
-        secret_access_key = secret_access_key.strip()
-        if not ACCESS_KEY_RE.match(access_key_id):
-            raise InputError("the access key id must be 16-128 capital letters and digits (AKIA...)")
-        if access_key_id.startswith("ASIA"):
-            raise InputError("ASIA... keys are temporary; a keyring source holds long-term keys (AKIA...)")
-        if len(secret_access_key) < 16 or any(c.isspace() for c in secret_access_key):
-            raise InputError("the secret access key is empty or malformed")
-        config_store.load(self.config_path)  # a broken config fails here, before the keyring
-        keystore.store_keys(source, access_key_id, secret_access_key)
-
-        def change(config: Config) -> Config:
-            if source in config.keyring_sources:
-                return config
-            return replace(config, keyring_sources=(*config.keyring_sources, source))
-
-        config = config_store.update(change, self.config_path)
-        for account in config.accounts:
-            if account.source == source:
-                for target in targets_mod.account_targets(account):
-                    cache.clear(target)
+        config = keysources.add(source, access_key_id, secret_access_key, self.config_path)
         self._set_config(config)
 
     def reload(self) -> bool:
