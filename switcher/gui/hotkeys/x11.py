@@ -1,5 +1,9 @@
-"""X11: XGrabKey on the root window through our own python-xlib connection, read by a
+"""X11: XGrabKey on the root window through our own X connection, read by a
 QSocketNotifier so that key presses arrive as ordinary Qt events on the main thread.
+
+The connection is libX11's own (through ctypes): Qt has already loaded the library, so
+hotkeys cost the idle tray next to nothing, where python-xlib cost ~4 MB of resident
+memory and ~40 modules (DESIGN §7).
 
 A grab is per (keycode, exact modifier state), so every combination is grabbed four times:
 plain, with CapsLock, with NumLock, and with both - otherwise the hotkey dies whenever a
@@ -9,10 +13,22 @@ requests are asynchronous, so we sync and look at the error handler before answe
 
 from __future__ import annotations
 
+import ctypes
+from ctypes import (
+    POINTER,
+    Structure,
+    Union,
+    byref,
+    c_char_p,
+    c_int,
+    c_long,
+    c_ubyte,
+    c_uint,
+    c_ulong,
+    c_void_p,
+)
+
 from PySide6.QtCore import QObject, QSocketNotifier
-from Xlib import XK, X, error
-from Xlib import display as xdisplay
-from Xlib.protocol import event as xevent
 
 from ...core import keyspec
 from ...core.keyspec import KeyCombo
@@ -22,15 +38,86 @@ _RELEVANT = (
     keyspec.X11_MASKS["Shift"] | keyspec.X11_MASKS["Ctrl"]
     | keyspec.X11_MASKS["Alt"] | keyspec.X11_MASKS["Meta"]
 )
+# X.h
+KEY_PRESS, KEY_RELEASE, CLIENT_MESSAGE = 2, 3, 33
+GRAB_MODE_ASYNC = 1
+CURRENT_TIME = 0
+BAD_ACCESS = 10
+SUBSTRUCTURE_NOTIFY_MASK, SUBSTRUCTURE_REDIRECT_MASK = 1 << 19, 1 << 20
+XK_NUM_LOCK = 0xFF7F
+_ERROR_NAMES = {2: "BadValue", 3: "BadWindow", 10: "BadAccess"}
 
 
-class _CoreDisplay(xdisplay.Display):
-    """A connection that skips python-xlib's extension set-up: grabs, the modifier map
-    and a client message are all core protocol, and importing and querying the ~13
-    extensions costs ~1 MB of the idle tray's memory and a dozen round trips."""
+class _XKeyEvent(Structure):
+    _fields_ = [
+        ("type", c_int), ("serial", c_ulong), ("send_event", c_int), ("display", c_void_p),
+        ("window", c_ulong), ("root", c_ulong), ("subwindow", c_ulong), ("time", c_ulong),
+        ("x", c_int), ("y", c_int), ("x_root", c_int), ("y_root", c_int),
+        ("state", c_uint), ("keycode", c_uint), ("same_screen", c_int),
+    ]
 
-    def list_extensions(self):
-        return []
+
+class _XClientMessageEvent(Structure):
+    _fields_ = [
+        ("type", c_int), ("serial", c_ulong), ("send_event", c_int), ("display", c_void_p),
+        ("window", c_ulong), ("message_type", c_ulong), ("format", c_int),
+        ("data", c_long * 5),
+    ]
+
+
+class _XEvent(Union):
+    _fields_ = [("type", c_int), ("xkey", _XKeyEvent), ("xclient", _XClientMessageEvent),
+                ("pad", c_long * 24)]
+
+
+class _XErrorEvent(Structure):
+    _fields_ = [
+        ("type", c_int), ("display", c_void_p), ("resourceid", c_ulong), ("serial", c_ulong),
+        ("error_code", c_ubyte), ("request_code", c_ubyte), ("minor_code", c_ubyte),
+    ]
+
+
+class _XModifierKeymap(Structure):
+    _fields_ = [("max_keypermod", c_int), ("modifiermap", POINTER(c_ubyte))]
+
+
+_ERROR_HANDLER = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_XErrorEvent))
+_lib: list = []
+
+
+def _xlib():
+    """libX11 with the signatures we use, or None when it cannot be loaded."""
+    if not _lib:
+        try:
+            # the soname Qt's xcb plugin itself links (already mapped: no search, no ldconfig)
+            x = ctypes.CDLL("libX11.so.6")
+        except OSError:
+            _lib.append(None)
+            return None
+        x.XOpenDisplay.restype = c_void_p
+        x.XOpenDisplay.argtypes = [c_char_p]
+        x.XCloseDisplay.argtypes = [c_void_p]
+        x.XConnectionNumber.argtypes = [c_void_p]
+        x.XDefaultRootWindow.restype = c_ulong
+        x.XDefaultRootWindow.argtypes = [c_void_p]
+        x.XKeysymToKeycode.restype = c_ubyte
+        x.XKeysymToKeycode.argtypes = [c_void_p, c_ulong]
+        x.XGetModifierMapping.restype = POINTER(_XModifierKeymap)
+        x.XGetModifierMapping.argtypes = [c_void_p]
+        x.XFreeModifiermap.argtypes = [POINTER(_XModifierKeymap)]
+        x.XGrabKey.argtypes = [c_void_p, c_int, c_uint, c_ulong, c_int, c_int, c_int]
+        x.XUngrabKey.argtypes = [c_void_p, c_int, c_uint, c_ulong]
+        x.XSync.argtypes = [c_void_p, c_int]
+        x.XFlush.argtypes = [c_void_p]
+        x.XPending.argtypes = [c_void_p]
+        x.XNextEvent.argtypes = [c_void_p, POINTER(_XEvent)]
+        x.XInternAtom.restype = c_ulong
+        x.XInternAtom.argtypes = [c_void_p, c_char_p, c_int]
+        x.XSendEvent.argtypes = [c_void_p, c_ulong, c_int, c_long, POINTER(_XEvent)]
+        x.XSetErrorHandler.restype = c_void_p
+        x.XSetErrorHandler.argtypes = [c_void_p]
+        _lib.append(x)
+    return _lib[0]
 
 
 class X11Backend(HotkeyBackend):
@@ -38,82 +125,116 @@ class X11Backend(HotkeyBackend):
 
     def __init__(self, display_name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        try:
-            self._display = _CoreDisplay(display_name)
-        except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            self._display = None
-            self.unsupported_reason = f"cannot open the X display for hotkeys: {exc}"
+        self._x = _xlib()
+        self._display = None
+        if self._x is None:
+            self.unsupported_reason = "cannot open the X display for hotkeys: libX11 is not available"
             return
-        self._root = self._display.screen().root
+        display = self._x.XOpenDisplay(display_name.encode() if display_name else None)
+        if not display:
+            self.unsupported_reason = (
+                f"cannot open the X display for hotkeys: cannot connect to {display_name or '$DISPLAY'}")
+            return
+        self._display = display
+        self._root = self._x.XDefaultRootWindow(display)
         self._numlock = self._numlock_mask()
         self._grabs: dict[KeyCombo, tuple[int, int]] = {}  # combo -> (keycode, base mask)
-        self.last_event_time = X.CurrentTime  # server time of the last hotkey press
+        self.last_event_time = CURRENT_TIME  # server time of the last hotkey press
         # a held key repeats: presses without a release in between, or (classic X
         # autorepeat) a release and a press with the same timestamp; fire once per stroke
         self._down: set[int] = set()
         self._released_at: dict[int, int] = {}
-        self._notifier = QSocketNotifier(self._display.fileno(), QSocketNotifier.Type.Read, self)
+        self._event = _XEvent()
+        self._notifier = QSocketNotifier(self._x.XConnectionNumber(display),
+                                         QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
 
     def _numlock_mask(self) -> int:
         # NumLock is Mod2 on nearly every keymap, but the server is the authority
-        keycode = self._display.keysym_to_keycode(XK.XK_Num_Lock)
+        keycode = self._x.XKeysymToKeycode(self._display, XK_NUM_LOCK)
         if keycode:
-            for index, codes in enumerate(self._display.get_modifier_mapping()):
-                if keycode in codes:
-                    return 1 << index
+            mapping = self._x.XGetModifierMapping(self._display)
+            if mapping:
+                try:
+                    per = mapping.contents.max_keypermod
+                    codes = mapping.contents.modifiermap
+                    for index in range(8):
+                        if keycode in (codes[index * per + k] for k in range(per)):
+                            return 1 << index
+                finally:
+                    self._x.XFreeModifiermap(mapping)
         return keyspec.X11_NUMLOCK_MASK
 
+    def _synced_errors(self, requests) -> list[int]:
+        """Run ``requests()``, sync, and return the error codes our connection got.
+
+        Xlib's error handler is per process (Qt installs one that ignores errors on its
+        own connection): ours is in place only for this round trip, then Qt's is back.
+        """
+        errors: list[int] = []
+        display = self._display
+
+        def on_error(err_display, event) -> int:
+            if err_display == display:
+                errors.append(event.contents.error_code)
+            return 0
+
+        handler = _ERROR_HANDLER(on_error)
+        previous = self._x.XSetErrorHandler(ctypes.cast(handler, c_void_p))
+        try:
+            requests()
+            self._x.XSync(display, 0)
+        finally:
+            self._x.XSetErrorHandler(previous)
+        return errors
+
     def _grab(self, combo: KeyCombo) -> None:
-        keycode = self._display.keysym_to_keycode(combo.x11_keysym())
+        x, display = self._x, self._display
+        keycode = x.XKeysymToKeycode(display, combo.x11_keysym())
         if not keycode:
             raise HotkeyError(f"{combo}: the keyboard map has no {combo.key} key")
-        done: list[int] = []
-        for mask in combo.x11_masks_with_locks(self._numlock):
-            catcher = error.CatchError()
-            self._root.grab_key(keycode, mask, False, X.GrabModeAsync, X.GrabModeAsync,
-                                onerror=catcher)
-            self._display.sync()  # the round trip delivers any error for the grab above
-            failure = catcher.get_error()
-            if failure is not None:
-                for grabbed in done:
-                    self._root.ungrab_key(keycode, grabbed)
-                self._display.sync()
-                if isinstance(failure, error.BadAccess):
-                    raise HotkeyError(f"{combo} is already taken by another program")
-                raise HotkeyError(f"{combo}: the X server refused the grab ({type(failure).__name__})")
-            done.append(mask)
+        masks = combo.x11_masks_with_locks(self._numlock)
+
+        def grab_all() -> None:
+            for mask in masks:
+                x.XGrabKey(display, keycode, mask, self._root, 0, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
+
+        errors = self._synced_errors(grab_all)
+        if errors:
+            # the grabs that did succeed must not linger; ungrabbing one we never had is harmless
+            self._synced_errors(lambda: [x.XUngrabKey(display, keycode, m, self._root) for m in masks])
+            if BAD_ACCESS in errors:
+                raise HotkeyError(f"{combo} is already taken by another program")
+            name = _ERROR_NAMES.get(errors[0], f"error {errors[0]}")
+            raise HotkeyError(f"{combo}: the X server refused the grab ({name})")
         self._grabs[combo] = (keycode, combo.x11_mask())
-        self._drain()  # the sync may have read events into python-xlib's queue
+        self._drain()  # the sync may have read events into Xlib's queue
 
     def _ungrab(self, combo: KeyCombo) -> None:
         grab = self._grabs.pop(combo, None)
         if grab is None or self._display is None:
             return
-        for mask in combo.x11_masks_with_locks(self._numlock):
-            self._root.ungrab_key(grab[0], mask)
-        self._display.sync()
+        x, display = self._x, self._display
+        self._synced_errors(lambda: [x.XUngrabKey(display, grab[0], m, self._root)
+                                     for m in combo.x11_masks_with_locks(self._numlock)])
 
     def _drain(self, *_args) -> None:
         display = self._display
         if display is None:
             return
-        try:
-            while display.pending_events():
-                event = display.next_event()
-                if event.type == X.KeyPress:
-                    repeat = event.detail in self._down or \
-                        self._released_at.get(event.detail) == event.time
-                    self._down.add(event.detail)
-                    if not repeat:
-                        self.last_event_time = event.time
-                        self._on_press(event.detail, event.state & _RELEVANT)
-                elif event.type == X.KeyRelease:
-                    self._down.discard(event.detail)
-                    self._released_at[event.detail] = event.time
-        except error.ConnectionClosedError:
-            self._notifier.setEnabled(False)
-            self.unsupported_reason = "the X connection for hotkeys was closed"
+        x, event = self._x, self._event
+        while x.XPending(display):
+            x.XNextEvent(display, byref(event))
+            key = event.xkey
+            if event.type == KEY_PRESS:
+                repeat = key.keycode in self._down or self._released_at.get(key.keycode) == key.time
+                self._down.add(key.keycode)
+                if not repeat:
+                    self.last_event_time = key.time
+                    self._on_press(key.keycode, key.state & _RELEVANT)
+            elif event.type == KEY_RELEASE:
+                self._down.discard(key.keycode)
+                self._released_at[key.keycode] = key.time
 
     def _on_press(self, keycode: int, mask: int) -> None:
         for combo, (code, base) in list(self._grabs.items()):
@@ -127,17 +248,21 @@ class X11Backend(HotkeyBackend):
         connection, so its own request can look stale to focus-stealing prevention."""
         if self._display is None or not window_id:
             return
-        window = self._display.create_resource_object("window", window_id)
-        message = xevent.ClientMessage(
-            window=window, client_type=self._display.intern_atom("_NET_ACTIVE_WINDOW"),
-            data=(32, [2, self.last_event_time, 0, 0, 0]),
-        )
-        self._root.send_event(message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
-        self._display.flush()
+        x, display = self._x, self._display
+        event = _XEvent()
+        msg = event.xclient
+        msg.type = CLIENT_MESSAGE
+        msg.window = window_id
+        msg.message_type = x.XInternAtom(display, b"_NET_ACTIVE_WINDOW", 0)
+        msg.format = 32
+        msg.data[0], msg.data[1] = 2, self.last_event_time
+        x.XSendEvent(display, self._root, 0, SUBSTRUCTURE_REDIRECT_MASK | SUBSTRUCTURE_NOTIFY_MASK,
+                     byref(event))
+        x.XFlush(display)
 
     def close(self) -> None:
         super().close()
         if self._display is not None:
             self._notifier.setEnabled(False)
-            self._display.close()
+            self._x.XCloseDisplay(self._display)
             self._display = None
