@@ -236,6 +236,8 @@ class Server:
             return self.handler(message)
         except InputError as exc:
             return {"ok": False, "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the client hanging
+            return {"ok": False, "error": f"internal error ({type(exc).__name__})"}
 
     # --- Windows: QLocalServer over a named pipe ----------------------------------------
 

@@ -131,3 +131,26 @@ def test_stale_lock_of_a_dead_process_is_recovered(qtbot, runtime):
         assert ask(qtbot, lambda: ipc.request("ping"))["ok"] is True
     finally:
         srv.close()
+
+
+def test_a_failing_handler_still_answers_and_the_server_keeps_serving(qtbot, runtime):
+    calls = []
+
+    def handler(message):
+        calls.append(message["cmd"])
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return {"ok": True}
+
+    srv = ipc.Server(handler)
+    assert srv.acquire()
+    srv.listen()
+    try:
+        reply = ask(qtbot, lambda: ipc.request("status"))
+        assert reply["ok"] is False and reply["error"] == "internal error (RuntimeError)"
+        assert ask(qtbot, lambda: ipc.request("ping"))["ok"] is True
+    finally:
+        srv.close()
+    assert not ipc.socket_path().exists()  # a closed server leaves no socket behind
+    with pytest.raises(NoTrayError):
+        ipc.request("ping")
