@@ -61,13 +61,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def start_desktop(stack: ExitStack, root: Path) -> dict[str, str]:
-    from tests.fixtures import desktop
-    from tests.fixtures.desktop import HEIGHT, TRAYER_ARGS, WIDTH
-
-    # the fixtures' helpers lost their underscore; accept either spelling
-    _read_display = getattr(desktop, "read_display", None) or desktop._read_display
-    _wait_for_tray_owner = (getattr(desktop, "wait_for_tray_owner", None)
-                            or desktop._wait_for_tray_owner)
+    from tests.fixtures.desktop import HEIGHT, TRAYER_ARGS, WIDTH, read_display, wait_for_tray_owner
 
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(
@@ -78,7 +72,7 @@ def start_desktop(stack: ExitStack, root: Path) -> dict[str, str]:
     os.close(write_fd)
     stack.callback(_stop, xvfb)
     try:
-        display = _read_display(read_fd, xvfb)
+        display = read_display(read_fd, xvfb)
     finally:
         os.close(read_fd)
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
@@ -87,7 +81,7 @@ def start_desktop(stack: ExitStack, root: Path) -> dict[str, str]:
     trayer = subprocess.Popen(["trayer", *TRAYER_ARGS], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     stack.callback(_stop, trayer)
-    _wait_for_tray_owner(display, trayer)
+    wait_for_tray_owner(display, trayer)
     return env
 
 
