@@ -1,4 +1,8 @@
-"""Work around a reference-counting bug of PySide6 6.12 on CPython < 3.12.
+"""Work around a reference-counting bug of PySide6 6.12.0 on CPython < 3.12.
+
+pyproject.toml excludes 6.12.0 (6.11.3 does not have the bug: 100,000 emits, no change in
+the counts); this guard is for installs that end up with it anyway (a distribution's
+PySide6, a pinned environment).
 
 Measured here (PySide6 6.12.0, Python 3.11): every ``Signal.emit()`` called from Python
 returns ``True`` without taking a reference, and every call of a Python slot from a
@@ -25,7 +29,11 @@ _applied = False
 
 
 def needed() -> bool:
-    return sys.version_info < (3, 12) and sys.implementation.name == "cpython"
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return False  # True/None are immortal there
+    import PySide6
+
+    return PySide6.__version__.startswith("6.12.")
 
 
 def apply() -> bool:
