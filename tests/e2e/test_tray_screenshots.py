@@ -68,7 +68,11 @@ def desktop_background(env) -> None:
 @pytest.fixture
 def sandbox_env(switcher_env, xdisplay, tmp_path):
     desktop_background(xdisplay)
-    return tray_env(switcher_env, xdisplay, tmp_path)
+    env = tray_env(switcher_env, xdisplay, tmp_path)
+    # a first-time user has the default ~/.aws/config path, not a test's temp file
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        env.pop(name, None)
+    return env
 
 
 def test_first_run_window(sandbox_env, shots):
