@@ -21,6 +21,7 @@ from ..core.errors import InputError, NoTrayError
 PROTOCOL = 1
 COMMANDS = ("show", "status", "quit", "ping")
 MAX_LINE = 64 * 1024
+ACCEPT_RETRY_MS = 1000
 
 
 def runtime_dir() -> Path:
@@ -186,12 +187,27 @@ class Server:
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
+                # EMFILE and the like leave the connection pending, so the notifier would
+                # fire again at once and spin; back off and retry once fds may be free.
+                self._pause_accepting()
                 return
             conn.setblocking(False)
             notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
             fd = conn.fileno()
             notifier.activated.connect(lambda *_a, fd=fd: self._on_readable(fd))
             self._conns[fd] = (conn, notifier, b"")
+
+    def _pause_accepting(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        if self._notifier is None:
+            return
+        self._notifier.setEnabled(False)
+        QTimer.singleShot(ACCEPT_RETRY_MS, self._resume_accepting)
+
+    def _resume_accepting(self) -> None:
+        if self._notifier is not None and self.server is not None:
+            self._notifier.setEnabled(True)
 
     def _on_readable(self, fd: int) -> None:
         entry = self._conns.get(fd)

@@ -154,3 +154,31 @@ def test_a_failing_handler_still_answers_and_the_server_keeps_serving(qtbot, run
     assert not ipc.socket_path().exists()  # a closed server leaves no socket behind
     with pytest.raises(NoTrayError):
         ipc.request("ping")
+
+
+def test_accept_failure_backs_off_instead_of_spinning(qtbot, server, monkeypatch):
+    import errno
+
+    calls = []
+    real_accept = socket.socket.accept
+
+    def out_of_fds(self):
+        if self.fileno() == server.server.fileno():
+            calls.append(1)
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real_accept(self)
+
+    monkeypatch.setattr(socket.socket, "accept", out_of_fds)
+    client = socket.socket(socket.AF_UNIX)
+    client.connect(str(ipc.socket_path()))  # stays pending: accept keeps failing
+    try:
+        qtbot.wait(300)
+        assert 1 <= len(calls) <= 2, f"accept called {len(calls)} times in 300 ms"
+        # once fds are free again the pending client is served after the back-off
+        monkeypatch.setattr(socket.socket, "accept", real_accept)
+        client.settimeout(5)
+        client.sendall(b'{"v": 1, "cmd": "ping"}\n')
+        qtbot.waitUntil(lambda: bool(server.seen), timeout=3000)
+        assert server.seen == [{"v": ipc.PROTOCOL, "cmd": "ping"}]
+    finally:
+        client.close()
