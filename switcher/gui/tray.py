@@ -166,7 +166,8 @@ class TrayMenu(QObject):
                 account_targets[t.account_alias].append(t)
         if len(accounts) > GROUP_THRESHOLD:
             menu.addSection(f"Accounts ({len(accounts)})")
-            ordered = sorted(accounts, key=lambda a: natural_key(a.alias))
+            # first character before the natural key: "1aa", "2bb", "10c" must give one "1" group
+            ordered = sorted(accounts, key=lambda a: (a.alias[0], natural_key(a.alias)))
             for letter, group in groupby(ordered, key=lambda a: a.alias[0]):
                 group = list(group)
                 sub = self._new_menu(f"{letter.upper()}  ({len(group)})", menu)

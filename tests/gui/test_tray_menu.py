@@ -210,3 +210,16 @@ def test_grouped_accounts_are_in_natural_order(qtbot, core_env):
     shown = [t.split("\t")[0] for t in texts(submenu(m.menu, "R"))]
     assert shown[:4] == ["romeo-dev-7", "romeo-dev-68", "romeo-dev-70", "romeo-dev-100"]
     assert shown[-2:] == ["romeo-dev-329", "romeo-dev-1000"]
+
+
+def test_digit_aliases_give_one_group_per_first_character(qtbot, core_env):
+    # natural order alone puts 1aa, 2bb, 10c: "1", "2", "1" again
+    names = ["1aa", "2bb", "10c"] + [f"team-{i}" for i in range(GROUP_THRESHOLD)]
+    accounts = tuple(Account(n, f"{i:012d}", roles=(Role("Admin"),)) for i, n in enumerate(names))
+    config_store.save(Config(accounts=accounts), core_env)
+    c = Controller(config_path=core_env, watch=False)
+    m = TrayMenu(c)
+    groups = [t for t in texts(m.menu)[1:] if "  (" in t]
+    assert groups == ["1  (2)", "2  (1)", f"T  ({GROUP_THRESHOLD})"]
+    shown = [t.split("\t")[0] for t in texts(submenu(m.menu, "1  "))]
+    assert shown == ["1aa", "10c"]
