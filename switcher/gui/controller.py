@@ -12,8 +12,10 @@ A cancelled MFA prompt ends with ``switch_failed`` carrying an EMPTY message (an
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -346,6 +348,9 @@ class Controller(QObject):
                 except SwitcherError as exc:
                     self.switch_failed.emit(name, action, for_gui(str(exc)))
                     return
+                except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
+                    self.switch_failed.emit(name, action, _internal(exc))
+                    return
                 # only a switch that worked moves up in Recent, not a cancelled or failed one
                 self._record(name)
                 self.switch_succeeded.emit(name, action, message)
@@ -472,8 +477,10 @@ def _clears(delay: int) -> str:
 
 
 def _internal(exc: BaseException) -> str:
-    # One line, no traceback in the UI; the type name helps a bug report.
-    line = str(exc).splitlines()[0] if str(exc) else ""
-    print(f"switcher: internal error: {type(exc).__name__}", file=sys.stderr)
-    return f"internal error ({type(exc).__name__}){': ' + line if line else ''}"
-
+    # The workers handle credentials and sign-in URLs, so an unexpected exception's text
+    # could carry one: the UI (and the tray's stderr line) get the type name only; its text
+    # and traceback reach stderr only when asked for, as the CLI does.
+    if os.environ.get("SWITCHER_DEBUG"):
+        print(f"switcher: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        traceback.print_exception(exc, file=sys.stderr)
+    return f"internal error ({type(exc).__name__}); run with SWITCHER_DEBUG=1 for details"

@@ -307,3 +307,32 @@ def test_errors_point_gui_users_to_settings_not_to_cli_flags(qtbot, core_env):
     finally:
         c.shutdown()
         c.jobs.pool.waitForDone(30_000)
+
+
+SECRET_URL = "https://signin.aws.amazon.com/federation?Action=login&SigninToken=SECRET-TOKEN"
+
+
+def _boom(*_a, **_kw):
+    raise RuntimeError(f"could not open {SECRET_URL}")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_error_shows_only_its_type_unless_debugging(qtbot, controller, monkeypatch, capfd, debug):
+    if debug:
+        monkeypatch.setenv("SWITCHER_DEBUG", "1")
+    else:
+        monkeypatch.delenv("SWITCHER_DEBUG", raising=False)
+    monkeypatch.setattr(controller.core, "console_url", _boom)
+    monkeypatch.setattr(controller.core, "switch_role_link", _boom)
+    expected = "internal error (RuntimeError); run with SWITCHER_DEBUG=1 for details"
+    rec = Recorder(controller)
+    controller.copy_console_url("dev/Admin")
+    assert _wait(qtbot, rec)[3] == expected  # a worker's failure
+    rec = Recorder(controller)
+    controller.copy_link("dev/Admin")
+    assert rec.last()[3] == expected  # a failure on the main thread
+    err = capfd.readouterr().err
+    if debug:
+        assert err.count("SECRET-TOKEN") >= 2 and "Traceback" in err
+    else:
+        assert "SECRET-TOKEN" not in err
