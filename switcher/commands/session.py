@@ -43,14 +43,14 @@ def login(args) -> int:
     if args.stdout:
         sys.stdout.write(url + "\n")
         return 0
-    import webbrowser
+    from ..core.browser_open import open_url
 
+    # the same browser choice as the tray: the account's, else the global setting
     try:
-        opened = webbrowser.open(url, new=2)
-    except webbrowser.Error as exc:
-        raise AwsError(f"cannot open a browser: {exc}; use --stdout to print the URL") from None
-    if not opened:
-        raise AwsError("no browser could be opened (set $BROWSER, or use --stdout to print the URL)")
+        open_url(url, account=target.account_alias or target.name, color=target.color,
+                 spec_text=target.browser or config.settings.browser)
+    except InputError as exc:
+        raise AwsError(f"{exc}; or use --stdout to print the URL") from None
     return 0
 
 
@@ -75,7 +75,3 @@ def exec_(args) -> int:
     )
     sys.stdout.flush()
     return run(cmd, credentials, region=target.region, target=target.name)
-
-
-# cli.py dispatches "session:exec"; ``exec`` is a builtin name, so bind it explicitly.
-globals()["exec"] = exec_

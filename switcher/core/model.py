@@ -73,7 +73,7 @@ class Account:
     roles: tuple[Role, ...] = ()
     mfa_serial: str | None = None
     mfa_process: str | None = None
-    browser: str | None = None  # see gui.browser for the accepted forms
+    browser: str | None = None  # see core.browser_spec for the accepted forms
     logout_first: bool | None = None  # None: use the global setting
 
     def __post_init__(self) -> None:

@@ -60,7 +60,7 @@ Launcher = Callable[..., str]
 
 
 def _default_launcher(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:
-    from .browser import open_url
+    from ..core.browser_open import open_url
 
     return open_url(url, account=account, color=color, spec_text=spec_text)
 

@@ -250,6 +250,23 @@ def test_login_opens_the_browser(env, aws_stack, tmp_path):
     assert "/oauth?" in url and _query(url)["Action"] == "logout"
 
 
+def test_login_uses_the_accounts_browser_setting(env, aws_stack, tmp_path):
+    """Like the tray: the account's browser wins over $BROWSER."""
+    seen = tmp_path / "url"
+    browser = tmp_path / "account-browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s %s" "$1" "$2" > {seen}\n')
+    browser.chmod(0o755)
+    decoy = tmp_path / "decoy.sh"
+    decoy.write_text(f"#!/bin/sh\ntouch {tmp_path / 'decoy-ran'}\n")
+    decoy.chmod(0o755)
+    store.update(lambda c: c.with_account(replace(
+        c.account("dev"), browser=f"cmd:{browser} --new-window {{url}}")), config_file(env))
+    ok({**env, "BROWSER": str(decoy)}, "login", "dev/Admin")
+    flag, url = seen.read_text().split(" ", 1)
+    assert flag == "--new-window" and _query(url)["Action"] == "login"
+    assert not (tmp_path / "decoy-ran").exists()
+
+
 BAD = [
     (("creds", "nope/Admin"), "unknown target"),
     (("creds", "dev/Admin", "--duration", "100"), "between 900 and 43200"),

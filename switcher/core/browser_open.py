@@ -1,7 +1,8 @@
 """Open a console sign-in URL in the browser chosen for the account.
 
-Runs in a worker thread (starting a browser can take a moment). The URL is a secret: it is
-passed to the browser and never logged or put in an error message.
+Shared by `switcher login` and the tray (which calls it from a worker thread: starting a
+browser can take a moment). The URL is a secret: it is passed to the browser and never
+logged or put in an error message.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import sys
 import webbrowser
 from pathlib import Path
 
-from ..core import browser_spec
-from ..core.errors import InputError
+from . import browser_spec
+from .errors import InputError
 
 
 def data_dir() -> Path:
