@@ -43,8 +43,9 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
     duration, state = _check_inputs(config, target, duration, mfa_code)
     from . import signin
 
-    # a bad --service/--destination must fail before any AWS call
+    # a bad --service/--destination or SWITCHER_FEDERATION_URL must fail before any AWS call
     signin.destination_url(region or target.region, service=service, destination=destination)
+    signin.federation_url(target.partition)
     # a via target is chained, so the duration sizes its AssumeRole; otherwise it is the
     # console's SessionDuration, unless the source turns out to be temporary (below)
     creds = _get(config, target, duration if target.via else None, state, mfa_prompt,

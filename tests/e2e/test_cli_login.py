@@ -139,10 +139,12 @@ def test_bad_input_exits_2_before_any_aws_call(env, aws_stack, args, message):
     assert aws_stack.events("sts", "AssumeRole") == []
 
 
-def test_bad_federation_override_exits_2(env):
+def test_bad_federation_override_exits_2_before_any_aws_call(env, aws_stack):
+    aws_stack.clear_log()
     env = {**env, "SWITCHER_FEDERATION_URL": "http://signin.example.com/federation"}
     result = run_switcher(env, "login", "dev/Admin", "--stdout")
     assert result.returncode == 2 and "SWITCHER_FEDERATION_URL" in result.stderr
+    assert aws_stack.events("sts", "AssumeRole") == []
 
 
 def test_federation_endpoint_down_exits_1_with_one_line(env):
