@@ -42,7 +42,8 @@ def add(source: str, access_key_id: str, secret_access_key: str,
     """Store the keys and record the source; nothing is stored when any input is bad."""
     source = check_source_name(source)
     access_key_id, secret_access_key = check_keys(access_key_id, secret_access_key)
-    store.load(config_path)  # a broken config fails here, before the keyring is touched
+    # a broken config fails here, before the keyring is touched
+    known = source in store.load(config_path).keyring_sources
     keystore.store_keys(source, access_key_id, secret_access_key)
 
     def change(config: Config) -> Config:
@@ -50,7 +51,12 @@ def add(source: str, access_key_id: str, secret_access_key: str,
             return config
         return replace(config, keyring_sources=(*config.keyring_sources, source))
 
-    config = store.update(change, config_path)
+    try:
+        config = store.update(change, config_path)
+    except BaseException:
+        if not known:  # keys nobody can see in `keys list` must not stay in the keyring
+            keystore.remove_keys(source)
+        raise
     from . import cache
     from .targets import account_targets
 
