@@ -73,7 +73,9 @@ class QuickSwitch(QObject):
             if owner in problems:  # invalid, or a duplicate of an earlier owner's combo
                 key = f"{combo} ({owner})" if combo in owners else combo
                 owners[key] = owner
-                status[key] = problems[owner].replace(f"used by {PALETTE}", "used by the search palette")
+                status[key] = problems[owner]
+                if owners.get(combo) == PALETTE:  # name the palette the way people know it
+                    status[key] = status[key].replace(f"used by {PALETTE}", "used by the search palette")
             else:
                 owners[combo] = owner
                 wanted[combo] = (owner, self._callback_for(owner))

@@ -193,3 +193,11 @@ def test_platform_without_hotkeys_notifies_once_and_reports_each_combo(qapp, qtb
         assert quick.palette.isVisible()
     finally:
         quick.close()
+
+
+def test_only_the_palette_itself_is_called_the_search_palette(xdisplay, quick):
+    targets = [make_target("palette-dev", "Admin", "111122223333", hotkey="ctrl+alt+p"),
+               make_target("staging", "Admin", "444455556666", hotkey="ctrl+alt+p")]
+    quick.apply_settings(Settings(), targets)
+    assert quick.status()["hotkeys"]["Ctrl+Alt+P (staging/Admin)"] == (
+        "Ctrl+Alt+P is already used by palette-dev/Admin")
