@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = _cmd(sub, "add", "accounts:add", "add an account or roles to it (existing roles are kept)")
-    p.add_argument("alias")
+    p.add_argument("alias", help="3-63 lowercase letters, digits and single hyphens, e.g. prod-main")
     p.add_argument("--account", required=True, metavar="ID", help="12-digit account id")
     p.add_argument("--role", action="append", default=[], metavar="NAME",
                    help="role name with optional path; repeat for several")
@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--via", metavar="TARGET", help="assume through this target (role chaining)")
 
     p = _cmd(sub, "remove", "accounts:remove", "remove an account, or one role of it")
-    p.add_argument("target", metavar="ALIAS[/ROLE]")
+    p.add_argument("target", metavar="ALIAS[/ROLE]",
+                   help="the account (with all its roles), or one role of it")
 
     p = _cmd(sub, "list", "accounts:list", "list targets")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -74,10 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
 
     p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
-    p.add_argument("target")
+    p.add_argument("target", help="alias/role, alias (one role) or an ~/.aws/config role profile")
 
     p = _cmd(sub, "links", "links:links", "print Switch Role links for every target")
-    p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown",
+                   help="markdown (default), html (one searchable page) or json")
 
     p = _cmd(sub, "creds", "session:creds", "print temporary credentials for a target")
     p.add_argument("target", help=TARGET_HELP)
@@ -120,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     _cmd(sub, "doctor", "doctor:run", "show config path, keyring, partitions and endpoints")
 
     p = _cmd(sub, "tray", "tray:tray", "start the tray app (or show the palette of the running one)")
-    p.add_argument("--sandbox", action="store_true", dest="tray_sandbox")
+    p.add_argument("--sandbox", action="store_true", dest="tray_sandbox",
+                   help="run on the built-in sandbox even when accounts are configured")
     _cmd(sub, "show", "tray:show", "show the running tray's palette")
     _cmd(sub, "status", "tray:status", "print the running tray's status as JSON")
     _cmd(sub, "quit", "tray:quit", "quit the running tray")
@@ -147,8 +150,9 @@ def _enter_call_depth() -> bool:
 def main(argv: list[str] | None = None) -> int:
     if not _enter_call_depth():
         sys.stderr.write(
-            "switcher: switcher is calling itself in a loop (is AWS_PROFILE naming a profile "
-            "whose credential_process is switcher? unset it)\n"
+            f"switcher: switcher is running inside itself {MAX_CALL_DEPTH} levels deep; a "
+            "credential_process (e.g. a profile named by AWS_PROFILE) is probably calling "
+            "switcher again\n"
         )
         return 2
     parser = build_parser()

@@ -167,8 +167,3 @@ def parse_link(url: str) -> SwitchRoleLink:
 def parse_switch_role_link(url: str) -> tuple[str, str, str | None, str | None]:
     """``(account id or alias, role name with path, display name, colour)``."""
     return parse_link(url).as_tuple()
-
-
-def partition_default_region(link: SwitchRoleLink) -> str:
-    return link.region or link.partition.default_region
-
