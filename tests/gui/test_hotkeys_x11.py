@@ -156,3 +156,56 @@ def test_holding_the_keys_fires_once(xdisplay, backend, qtbot):
         qtbot.waitUntil(lambda: hits == [1, 1], timeout=3000)
     finally:
         conn.close()
+
+
+LOSE_CONNECTION = r"""
+import os, socket, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from switcher.gui.hotkeys.base import HotkeyError
+from switcher.gui.hotkeys.x11 import X11Backend
+
+app = QApplication([])  # over xcb: Qt's own Xlib display and I/O error handler exist
+backend = X11Backend()
+assert backend.available, backend.unsupported_reason
+backend.register("Ctrl+Alt+J", lambda: None)
+lost = []
+if hasattr(backend, "connection_lost"):  # so that a backend without it fails on the exit code
+    backend.connection_lost.connect(lost.append)
+# break the connection under libX11 the way a dying server does: the fd stays valid
+# (the notifier keeps watching it) and the next read sees EOF
+dup = socket.socket(fileno=os.dup(backend._notifier.socket()))
+dup.shutdown(socket.SHUT_RDWR)
+dup.close()
+QTimer.singleShot(1500, app.quit)
+app.exec()
+print("lost:", lost)
+print("reason:", backend.unsupported_reason)
+try:
+    backend.register("Ctrl+Alt+K", lambda: None)
+except HotkeyError as exc:
+    print("register:", exc)
+backend.close()
+w = QWidget()  # Qt's own connection is untouched
+w.show()
+app.processEvents()
+print("alive")
+"""
+
+
+def test_a_lost_x_connection_stops_hotkeys_not_the_process(xdisplay, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", LOSE_CONNECTION], env=xdisplay,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "lost: ['hotkeys stopped: X connection lost']",
+        "reason: hotkeys stopped: X connection lost",
+        "register: hotkeys stopped: X connection lost",
+        "alive",
+    ], result.stderr
+    assert "switcher: hotkeys stopped: X connection lost" in result.stderr
+    assert "XIO" not in result.stderr and "X11 connection broke" not in result.stderr

@@ -9,11 +9,25 @@ A grab is per (keycode, exact modifier state), so every combination is grabbed f
 plain, with CapsLock, with NumLock, and with both - otherwise the hotkey dies whenever a
 lock is on. Another client holding the combo makes the server answer BadAccess; the
 requests are asynchronous, so we sync and look at the error handler before answering.
+
+A broken connection (the X server gone, the socket reset) must not take the tray with it:
+libX11 first calls the process-wide I/O error handler (Qt's, which only warns, or the
+default, which prints "XIO: fatal IO error") and then the display's I/O error *exit*
+handler, which by default calls exit(). We chain a process-wide handler that keeps quiet
+for our connection and passes every other one on, and give our connection an exit handler
+that returns (XSetIOErrorExitHandler, libX11 >= 1.7; Debian 12 has 1.8): Xlib then marks
+the display dead and its calls return instead of exiting. The backend becomes unavailable
+with "hotkeys stopped: X connection lost" (``unsupported_reason``, the
+``connection_lost`` signal, one stderr line) and the tray keeps running.
+With an older libX11 there is no exit handler to install, and an I/O error handler that
+returns is followed by exit(): only longjmp out of it would survive, which ctypes cannot
+do safely. There a lost hotkey connection still ends the process, as it always did.
 """
 
 from __future__ import annotations
 
 import ctypes
+import sys
 from ctypes import (
     POINTER,
     Structure,
@@ -28,7 +42,7 @@ from ctypes import (
     c_void_p,
 )
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from ...core import keyspec
 from ...core.keyspec import KeyCombo
@@ -82,7 +96,42 @@ class _XModifierKeymap(Structure):
 
 
 _ERROR_HANDLER = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_XErrorEvent))
+_IO_ERROR_HANDLER = ctypes.CFUNCTYPE(c_int, c_void_p)
+_IO_EXIT_HANDLER = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
 _lib: list = []
+CONNECTION_LOST = "hotkeys stopped: X connection lost"
+
+# display pointer -> its backend, for the process-wide I/O error handler
+_ours: dict[int, X11Backend] = {}
+_io_chain: list = []  # [our handler (kept alive), the previous one or None]
+
+
+def _on_io_error(display: int) -> int:
+    backend = _ours.get(display)
+    if backend is not None:
+        backend._connection_broke()
+        return 0  # then our exit handler runs, which returns: no exit()
+    previous = _io_chain[1]
+    return previous(display) if previous is not None else 0
+
+
+def _on_io_exit(display: int, _data: int) -> None:
+    # Returning is the point: libX11's default here is exit(1).
+    backend = _ours.get(display)
+    if backend is not None:
+        backend._connection_broke()
+
+
+_IO_EXIT = _IO_EXIT_HANDLER(_on_io_exit)
+
+
+def _install_io_chain(x) -> None:
+    """Once per process, after Qt has installed its own handler (the app exists by now)."""
+    if _io_chain:
+        return
+    ours = _IO_ERROR_HANDLER(_on_io_error)
+    previous = x.XSetIOErrorHandler(ctypes.cast(ours, c_void_p))
+    _io_chain.extend([ours, _IO_ERROR_HANDLER(previous) if previous else None])
 
 
 def _xlib():
@@ -116,12 +165,18 @@ def _xlib():
         x.XSendEvent.argtypes = [c_void_p, c_ulong, c_int, c_long, POINTER(_XEvent)]
         x.XSetErrorHandler.restype = c_void_p
         x.XSetErrorHandler.argtypes = [c_void_p]
+        x.XSetIOErrorHandler.restype = c_void_p
+        x.XSetIOErrorHandler.argtypes = [c_void_p]
+        if hasattr(x, "XSetIOErrorExitHandler"):  # libX11 >= 1.7
+            x.XSetIOErrorExitHandler.restype = None
+            x.XSetIOErrorExitHandler.argtypes = [c_void_p, c_void_p, c_void_p]
         _lib.append(x)
     return _lib[0]
 
 
 class X11Backend(HotkeyBackend):
     name = "x11"
+    connection_lost = Signal(str)  # the reason, once, after our X connection broke
 
     def __init__(self, display_name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +191,11 @@ class X11Backend(HotkeyBackend):
                 f"cannot open the X display for hotkeys: cannot connect to {display_name or '$DISPLAY'}")
             return
         self._display = display
+        self._broken = False
+        if hasattr(self._x, "XSetIOErrorExitHandler"):
+            _install_io_chain(self._x)
+            _ours[display] = self
+            self._x.XSetIOErrorExitHandler(display, ctypes.cast(_IO_EXIT, c_void_p), None)
         self._root = self._x.XDefaultRootWindow(display)
         self._numlock = self._numlock_mask()
         self._grabs: dict[KeyCombo, tuple[int, int]] = {}  # combo -> (keycode, base mask)
@@ -200,6 +260,8 @@ class X11Backend(HotkeyBackend):
                 x.XGrabKey(display, keycode, mask, self._root, 0, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
 
         errors = self._synced_errors(grab_all)
+        if self._broken:
+            raise HotkeyError(CONNECTION_LOST)
         if errors:
             # the grabs that did succeed must not linger; ungrabbing one we never had is harmless
             self._synced_errors(lambda: [x.XUngrabKey(display, keycode, m, self._root) for m in masks])
@@ -212,18 +274,44 @@ class X11Backend(HotkeyBackend):
 
     def _ungrab(self, combo: KeyCombo) -> None:
         grab = self._grabs.pop(combo, None)
-        if grab is None or self._display is None:
+        if grab is None or self._display is None or self._broken:
             return
         x, display = self._x, self._display
         self._synced_errors(lambda: [x.XUngrabKey(display, grab[0], m, self._root)
                                      for m in combo.x11_masks_with_locks(self._numlock)])
 
-    def _drain(self, *_args) -> None:
-        display = self._display
+    def _connection_broke(self) -> None:
+        """Called from inside Xlib (its I/O error path): only flag it and stop listening;
+        the display is closed once Xlib has unwound."""
+        if self._broken:
+            return
+        self._broken = True
+        self._notifier.setEnabled(False)  # the dead socket would stay readable forever
+        QTimer.singleShot(0, self._after_connection_broke)
+
+    def _after_connection_broke(self) -> None:
+        self.unsupported_reason = CONNECTION_LOST
+        self._grabs.clear()
+        self._down.clear()
+        self._close_display()
+        print(f"switcher: {CONNECTION_LOST}", file=sys.stderr, flush=True)
+        self.connection_lost.emit(CONNECTION_LOST)
+
+    def _close_display(self) -> None:
+        display, self._display = self._display, None
         if display is None:
             return
+        self._notifier.setEnabled(False)
+        # after an I/O error XCloseDisplay skips the round trip and only frees
+        self._x.XCloseDisplay(display)
+        _ours.pop(display, None)
+
+    def _drain(self, *_args) -> None:
+        display = self._display
+        if display is None or self._broken:
+            return
         x, event = self._x, self._event
-        while x.XPending(display):
+        while not self._broken and x.XPending(display):
             x.XNextEvent(display, byref(event))
             key = event.xkey
             if event.type == KEY_PRESS:
@@ -246,7 +334,7 @@ class X11Backend(HotkeyBackend):
         """Ask the window manager to focus ``window_id`` as a pager would (source 2), with
         the time of the hotkey press. Qt only knows the times of events on its own
         connection, so its own request can look stale to focus-stealing prevention."""
-        if self._display is None or not window_id:
+        if self._display is None or self._broken or not window_id:
             return
         x, display = self._x, self._display
         event = _XEvent()
@@ -262,7 +350,4 @@ class X11Backend(HotkeyBackend):
 
     def close(self) -> None:
         super().close()
-        if self._display is not None:
-            self._notifier.setEnabled(False)
-            self._x.XCloseDisplay(self._display)
-            self._display = None
+        self._close_display()
