@@ -375,3 +375,41 @@ def test_browser_choices_show_friendly_labels_and_save_raw_values(qtbot, window,
     assert window.general.browser.currentText() == "Firefox — container per account"
     browser.setCurrentText("cmd:mybrowser {url}")  # typed raw values still work
     assert window.accounts.fields["browser"].error is None
+
+
+def test_via_accepts_only_what_the_core_resolves(qtbot, controller, core_env):
+    import os
+    from dataclasses import replace
+
+    from switcher.gui.settings.accounts import ROLE_COLUMNS
+
+    with open(os.environ["AWS_CONFIG_FILE"], "a") as f:
+        f.write("\n[profile ops-admin]\nrole_arn = arn:aws:iam::777777777777:role/Admin\n"
+                "source_profile = base\n\n[profile plain]\nregion = eu-west-1\n")
+    config_store.save(replace(config_store.load(core_env), keyring_sources=("work-keys",)), core_env)
+    controller.reload()
+    w = SettingsWindow(controller)
+    qtbot.addWidget(w)
+    page = w.accounts
+    # an unsaved account with one role: its alias and alias/role are targets already
+    page.add_account()
+    page.alias.setText("draft-acct")
+    page.account_id.setText("888888888888")
+    page.add_role()
+    page.roles.item(0, 0).setText("Reader")
+    select(w, "dev")
+    via = page.roles.item(0, ROLE_COLUMNS.index("via"))
+
+    def problem(text: str) -> str:
+        via.setText(text)
+        return via.toolTip()
+
+    assert problem("ops-admin") == ""  # a profile with role_arn
+    assert problem("prod/Deploy") == ""
+    assert problem("draft-acct") == ""  # one-role alias, not saved yet
+    assert problem("draft-acct/Reader") == ""
+    assert "credentials source, not a role" in problem("base")  # a plain AWS CLI profile
+    assert "credentials source, not a role" in problem("plain")
+    assert "credentials source, not a role" in problem("work-keys")  # a keyring source
+    assert "no target named 'nothing'" in problem("nothing")
+    assert "Via target" in page.problems.full_text

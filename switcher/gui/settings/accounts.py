@@ -57,7 +57,6 @@ BROWSER_CHOICES = (
     ("Firefox — Granted containers", "granted-containers"),
     ("Custom command: firefox --new-window {url}", "cmd:firefox --new-window {url}"),
 )
-BROWSER_PRESETS = tuple(value for _label, value in BROWSER_CHOICES)
 
 
 def add_browser_choices(combo: QComboBox) -> None:
@@ -92,13 +91,6 @@ class InvalidCellDelegate(QStyledItemDelegate):
             painter.restore()
 
 
-def _optional(check):
-    def run(text: str):
-        return check(text) if text else None
-
-    return run
-
-
 class AccountsPage(QWidget):
     edited = Signal()
 
@@ -109,7 +101,8 @@ class AccountsPage(QWidget):
         self._current = -1
         self._loading = False
         self.palette_hotkey = ""  # the General page's, for conflict checks
-        self.sources = list(sources)  # AWS CLI profiles (also targets for "via") and keyring sources
+        self.sources = list(sources)  # AWS CLI profiles and keyring sources: credentials, not targets
+        self.role_profiles = _role_profiles()  # what "via" may name besides our own roles
 
         self.list = QListWidget()
         self.list.setObjectName("accountList")
@@ -175,24 +168,21 @@ class AccountsPage(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
 
-        def row(label: str, widget: QWidget, key: str | None = None) -> None:
-            form.addRow(label, widget)
-
-        row("Alias:", self.alias, "alias")
-        row("Account ID:", self.account_id, "id")
-        row("Region:", self.region, "region")
-        row("Colour:", self._color_row(), "color")
+        form.addRow("Alias:", self.alias)
+        form.addRow("Account ID:", self.account_id)
+        form.addRow("Region:", self.region)
+        form.addRow("Colour:", self._color_row())
         source_row = QHBoxLayout()
         source_row.setContentsMargins(0, 0, 0, 0)
         source_row.addWidget(self.source, 1)
         source_row.addWidget(self.add_keys_button)
         source_box = QWidget()
         source_box.setLayout(source_row)
-        row("Credentials from:", source_box, "source")
-        row("Browser:", self.browser, "browser")
-        row("Console sign-out:", self.logout_first)
-        row("MFA device:", self.mfa_serial, "mfa_serial")
-        row("MFA code command:", self.mfa_process, "mfa_process")
+        form.addRow("Credentials from:", source_box)
+        form.addRow("Browser:", self.browser)
+        form.addRow("Console sign-out:", self.logout_first)
+        form.addRow("MFA device:", self.mfa_serial)
+        form.addRow("MFA code command:", self.mfa_process)
 
         # --- roles ---
         self.roles = QTableWidget(0, len(ROLE_COLUMNS))
@@ -280,6 +270,7 @@ class AccountsPage(QWidget):
         """Show ``config``; the selected account and role stay selected (e.g. after a save)."""
         alias = self.drafts[self._current].get("alias") if 0 <= self._current < len(self.drafts) else None
         role_row = self.roles.currentRow()
+        self.role_profiles = _role_profiles()  # ~/.aws/config may have changed too
         self.base = config.accounts
         self.drafts = [self._draft(a) for a in config.accounts]
         aliases = [d.get("alias") for d in self.drafts]
@@ -400,7 +391,10 @@ class AccountsPage(QWidget):
             if text == own:
                 return "a role cannot be assumed via itself"
             if text not in self._target_names():
-                return f"no target named {text!r} (an alias/role here or an AWS CLI profile)"
+                if text in self.sources:
+                    return (f"{text!r} is a credentials source, not a role; name an alias/role "
+                            "or an AWS CLI profile that has role_arn")
+                return f"no target named {text!r} (an alias/role here or an AWS CLI profile with role_arn)"
         if column == "duration" and role.get("via"):
             try:
                 v.check_duration(text, chained=True)
@@ -409,7 +403,8 @@ class AccountsPage(QWidget):
         return None
 
     def _target_names(self) -> set[str]:
-        names = set(self.sources)
+        """What the core's ``resolve`` accepts, counting unsaved drafts as saved."""
+        names = set(self.role_profiles)
         for draft in self.drafts:
             alias = draft.get("alias")
             roles = [r.get("name") for r in draft.get("roles", []) if r.get("name")]
@@ -591,6 +586,15 @@ def _build(draft: dict[str, Any]) -> Account:
     data["roles"] = []
     account = Account.from_dict(data)
     return account.with_roles(tuple(roles))
+
+
+def _role_profiles() -> set[str]:
+    from ...core.targets import profile_targets
+
+    try:
+        return {t.name for t in profile_targets()}
+    except InputError:
+        return set()  # a broken ~/.aws/config: the window says so elsewhere; no profile targets
 
 
 def _safe_color(value: str | None) -> str | None:
