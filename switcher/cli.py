@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SWITCHER_DEBUG"):
             raise
         sys.stderr.write(
-            f"switcher: internal error: {type(exc).__name__}: {exc} (SWITCHER_DEBUG=1 shows details)\n"
+            # only the type: the text of an unexpected error may hold a credential or a URL
+            f"switcher: internal error ({type(exc).__name__}); run with SWITCHER_DEBUG=1 for details\n"
         )
         return 1
 

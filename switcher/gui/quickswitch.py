@@ -32,6 +32,9 @@ class QuickSwitch(QObject):
         self.controller = ctx.controller
         self.palette = PaletteWindow(self.controller)
         self.backend = backend or create_backend(self)
+        lost = getattr(self.backend, "connection_lost", None)  # only the X11 backend has it
+        if lost is not None:
+            lost.connect(lambda reason: self.ctx.notify("Global hotkeys stopped", reason))
         # canonical combo -> owner ("palette" or a target name) of what is registered now
         self._registered: dict[str, str] = {}
         self._wanted: dict[str, tuple[str, Callable[[], None]]] = {}

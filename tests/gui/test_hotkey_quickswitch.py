@@ -201,3 +201,8 @@ def test_only_the_palette_itself_is_called_the_search_palette(xdisplay, quick):
     quick.apply_settings(Settings(), targets)
     assert quick.status()["hotkeys"]["Ctrl+Alt+P (staging/Admin)"] == (
         "Ctrl+Alt+P is already used by palette-dev/Admin")
+
+
+def test_lost_x_connection_is_a_notification(xdisplay, quick):
+    quick.backend.connection_lost.emit("hotkeys stopped: X connection lost")
+    assert ("Global hotkeys stopped", "hotkeys stopped: X connection lost") in quick.notes
