@@ -228,8 +228,8 @@ class Controller(QObject):
             stale = self._watcher.files() + self._watcher.directories()
             if stale:
                 self._watcher.removePaths(stale)
-        self.reload()
-        self._set_config(self._config)
+        if not self.reload():  # a broken file there: still drop the old targets
+            self._set_config(self._config)
         self.sessions_changed.emit()
 
     def _set_config(self, config: Config) -> None:
