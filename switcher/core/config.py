@@ -80,7 +80,10 @@ def save(config: Config, path: Path | None = None) -> None:
     existing = _read(path)
     if existing is not None:
         _parse(path, existing)  # raises rather than clobber a broken file
-    text = dumps(config)
+    _write(dumps(config), path)
+
+
+def _write(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     import tempfile
 
@@ -124,7 +127,7 @@ def update(change, path: Path | None = None) -> Config:
     """Load, apply ``change(config) -> config``, save; the change validates before any write."""
     path = path or config_path()
     with _locked(path):
-        config = load(path)
+        config = load(path)  # parses the file: a broken one raises here, before any write
         new = change(config)
-        save(new, path)
+        _write(dumps(new), path)
     return new
