@@ -34,26 +34,6 @@ class _Skipped:
 
 
 _SKIPPED = _Skipped()
-_building_only: str | None = None
-
-
-def _cmd(sub, name: str, handler: str, help: str, **kw) -> argparse.ArgumentParser:
-    if _building_only is not None and name != _building_only:
-        return _SKIPPED  # type: ignore[return-value]
-    parser = sub.add_parser(name, help=help, description=help, **kw)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser, or (``only``) the top level plus that one command."""
-    global _building_only
-    _building_only = only
-    try:
-        return _build_parser()
-    finally:
-        _building_only = None
-
 
 COMMANDS = frozenset({
     "add", "remove", "list", "login", "link", "links", "creds", "exec", "import", "export",
@@ -61,11 +41,27 @@ COMMANDS = frozenset({
 })
 
 
-def _build_parser() -> argparse.ArgumentParser:
+class _Commands:
+    """The subparsers action plus the one command to build (None: all of them)."""
+
+    def __init__(self, action, only: str | None) -> None:
+        self.action, self.only = action, only
+
+
+def _cmd(sub: _Commands, name: str, handler: str, help: str, **kw) -> argparse.ArgumentParser:
+    if sub.only is not None and name != sub.only:
+        return _SKIPPED  # type: ignore[return-value]
+    parser = sub.action.add_parser(name, help=help, description=help, **kw)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``only``) the top level plus that one command."""
     parser = _Parser(prog="switcher", description="Switch AWS roles from the tray, a hotkey or here.")
     parser.add_argument("--sandbox", action="store_true",
                         help="use the built-in sandbox (moto + local sign-in) instead of AWS")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), only)
 
     p = _cmd(sub, "add", "accounts:add", "add an account or roles to it (existing roles are kept)")
     p.add_argument("alias", help="3-63 lowercase letters, digits and single hyphens, e.g. prod-main")
@@ -86,7 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", metavar="ALIAS[/ROLE]",
                    help="the account (with all its roles), or one role of it")
 
-    p = _cmd(sub, "list", "accounts:list", "list targets")
+    p = _cmd(sub, "list", "accounts:list_", "list targets")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = _cmd(sub, "login", "session:login", "open the AWS console for a target")
@@ -120,14 +116,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--refresh", action="store_true", help="ignore the cache")
 
-    p = _cmd(sub, "exec", "session:exec", "run a command with a target's credentials")
+    p = _cmd(sub, "exec", "session:exec_", "run a command with a target's credentials")
     p.add_argument("target", help=TARGET_HELP)
     p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
     p.add_argument("cmd", nargs="*", metavar="-- CMD [ARG]...",
                    help="the command; put it after -- when it has options of its own")
 
-    p = _cmd(sub, "import", "transfer:import", "import targets (all or nothing)")
+    p = _cmd(sub, "import", "transfer:import_", "import targets (all or nothing)")
     isub = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
     q = isub.add_parser("aws-config", help="role profiles from ~/.aws/config")
     q.add_argument("file", nargs="?")
@@ -193,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     command_after: list[str] | None = None
     if "--" in argv and "exec" in argv[: argv.index("--")]:
         cut = argv.index("--")
-        argv, command_after = argv[:cut], argv[cut:]
+        argv, command_after = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
     if command_after is not None:
         args.cmd = command_after
@@ -207,9 +203,7 @@ def main(argv: list[str] | None = None) -> int:
 
             activate_for_cli()
         module = importlib.import_module(f"switcher.commands.{module_name}")
-        # "exec", "list", "import" shadow builtins or keywords; handlers may add an underscore
-        handler = getattr(module, func_name, None) or getattr(module, f"{func_name}_")
-        return int(handler(args) or 0)
+        return int(getattr(module, func_name)(args) or 0)
     except SwitcherError as exc:
         sys.stderr.write(f"switcher: {exc}\n")
         return exc.exit_code

@@ -54,16 +54,8 @@ def login(args) -> int:
     return 0
 
 
-def _split_exec_args(args) -> list[str]:
-    """cli.main hands over everything after ``--`` (separator included) as ``args.cmd``."""
-    cmd = list(args.cmd or [])
-    if cmd and cmd[0] == "--":
-        cmd = cmd[1:]
-    return cmd
-
-
 def exec_(args) -> int:
-    cmd = _split_exec_args(args)
+    cmd = list(args.cmd or [])  # cli.main puts everything after "--" here
     if not cmd:
         raise InputError("no command given: switcher exec TARGET [--mfa-code CODE] -- CMD [ARG]...")
     config, target = _load_target(args)
