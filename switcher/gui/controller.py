@@ -284,34 +284,23 @@ class Controller(QObject):
         config = self._config
         fmt = fmt or config.settings.creds_format
 
-        def work() -> str:
-            target = self.target(name)
+        def fetch(target: Target) -> str:
             creds = self.core.get_credentials(config, target, mfa_prompt=self._mfa_from_worker)
             self._note_session(target, creds)
             return self.core.render(creds, fmt, region=target.region)
 
-        def done(text: str) -> str:
-            delay = config.settings.clipboard_clear_seconds
-            self.clipboard.copy(text, secret=True, clear_after=delay)
-            return f"Credentials for {name} copied ({fmt})" + _clears(delay)
-
-        self._start(name, "creds", work, done)
+        self._copy_secret(name, "creds", fetch, f"Credentials for {name} copied ({fmt})")
 
     def copy_console_url(self, name: str) -> None:
         config = self._config
 
-        def work() -> str:
-            target = self.target(name)
+        def fetch(target: Target) -> str:
             url = self.core.console_url(config, target, mfa_prompt=self._mfa_from_worker)
             self._note_session(target)
             return url
 
-        def done(url: str) -> str:
-            delay = config.settings.clipboard_clear_seconds
-            self.clipboard.copy(url, secret=True, clear_after=delay)
-            return f"Console sign-in URL for {name} copied; valid 15 minutes" + _clears(delay)
-
-        self._start(name, "url", work, done)
+        message = f"Console sign-in URL for {name} copied; valid 15 minutes"
+        self._copy_secret(name, "url", fetch, message)
 
     def copy_link(self, name: str) -> None:
         # No network and no secret: done on the spot, but with the same signals as the rest.
@@ -364,6 +353,18 @@ class Controller(QObject):
                 self.switch_failed.emit(name, action, _internal(payload))
 
         self.jobs.submit(work, finished)
+
+    def _copy_secret(
+        self, name: str, action: str, fetch: Callable[[Target], str], message: str
+    ) -> None:
+        """Fetch a secret in a worker, then put it on the clipboard, cleared after the delay."""
+        delay = self._config.settings.clipboard_clear_seconds
+
+        def done(text: str) -> str:
+            self.clipboard.copy(text, secret=True, clear_after=delay)
+            return message + _clears(delay)
+
+        self._start(name, action, lambda: fetch(self.target(name)), done)
 
     def _record(self, name: str) -> None:
         # recents are keyed by the canonical target name, whatever shorthand was typed
