@@ -49,6 +49,7 @@ def _merge_roles(existing: tuple[Role, ...], names: list[str], options: dict) ->
 def add(args) -> int:
     alias = v.check_alias(args.alias)
     account_id = v.check_account_id(args.account)
+    mfa_serial = v.check_mfa_serial(args.mfa_serial) if args.mfa_serial else None
     role_options = {
         key: value
         for key, value in (
@@ -56,7 +57,7 @@ def add(args) -> int:
             ("duration", args.duration),
             ("via", args.via),
             # with --role the device belongs to those roles; without, to the whole account
-            ("mfa_serial", v.check_mfa_serial(args.mfa_serial) if args.mfa_serial and args.role else None),
+            ("mfa_serial", mfa_serial if args.role else None),
         )
         if value is not None
     }
@@ -64,8 +65,6 @@ def add(args) -> int:
         v.check_duration(args.duration, chained=True)
     if role_options and not args.role:
         raise InputError("--external-id, --duration and --via apply to roles: add --role NAME")
-    if args.mfa_serial and not args.role:
-        v.check_mfa_serial(args.mfa_serial)
 
     def change(config: Config) -> Config:
         current = config.account(alias)
@@ -83,7 +82,7 @@ def add(args) -> int:
             "region": v.check_region(args.region) if args.region else None,
             "color": _color(args.color),
             "source": args.source,
-            "mfa_serial": v.check_mfa_serial(args.mfa_serial) if args.mfa_serial and not args.role else None,
+            "mfa_serial": mfa_serial if not args.role else None,
         }
         account = replace(base, **{k: val for k, val in fields.items() if val is not None})
         account = account.with_roles(_merge_roles(account.roles, args.role, role_options))
@@ -166,18 +165,12 @@ def _resolves_to(config: Config, name: str) -> str | None:
 
 
 def _forget_sessions(names: list[str]) -> None:
-    """Cached sessions of removed targets must not outlive them in the keyring."""
-    try:
-        from ..core import cache
-    except ImportError:  # pragma: no cover - the cache module may not exist in a partial build
-        return
-    forget = getattr(cache, "forget_name", None)
+    """Cached sessions of removed targets must not outlive them in the keyring
+    (forget_name only warns when there is no keyring)."""
+    from ..core import cache
+
     for name in names:
-        if forget:
-            try:
-                forget(name)
-            except Exception:  # best effort: a missing keyring must not fail a remove
-                pass
+        cache.forget_name(name)
 
 
 def list_(args) -> int:
