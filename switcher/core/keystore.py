@@ -98,49 +98,42 @@ def _require():
     return found
 
 
-def get(service: str, name: str) -> str | None:
+def _call(op: str, args: tuple, through_keyring):
+    """The fast Secret Service path when it applies, else ``keyring``; every failure of
+    the keyring becomes KeyringUnavailable with a one-line reason."""
     try:
-        return _via_fast_path("get", service, name)
+        return _via_fast_path(op, *args)
     except secretservice.Unsupported:
         pass
     try:
-        return _require().get_password(service, name)
+        return through_keyring(_require())
     except KeyringUnavailable:
         raise
     except Exception as exc:
         raise KeyringUnavailable(_describe(exc)) from None
+
+
+def get(service: str, name: str) -> str | None:
+    return _call("get", (service, name), lambda kr: kr.get_password(service, name))
 
 
 def put(service: str, name: str, value: str) -> None:
-    try:
-        return _via_fast_path("put", service, name, value)
-    except secretservice.Unsupported:
-        pass
-    try:
-        _require().set_password(service, name, value)
-    except KeyringUnavailable:
-        raise
-    except Exception as exc:
-        raise KeyringUnavailable(_describe(exc)) from None
+    _call("put", (service, name, value), lambda kr: kr.set_password(service, name, value))
 
 
 def delete(service: str, name: str) -> bool:
     """Remove an entry; False when it was not there."""
-    try:
-        return _via_fast_path("delete", service, name)
-    except secretservice.Unsupported:
-        pass
-    from keyring.errors import PasswordDeleteError
 
-    try:
-        _require().delete_password(service, name)
-    except PasswordDeleteError:
-        return False
-    except KeyringUnavailable:
-        raise
-    except Exception as exc:
-        raise KeyringUnavailable(_describe(exc)) from None
-    return True
+    def through_keyring(kr) -> bool:
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            kr.delete_password(service, name)
+        except PasswordDeleteError:
+            return False
+        return True
+
+    return bool(_call("delete", (service, name), through_keyring))
 
 
 def _describe(exc: Exception) -> str:
