@@ -307,11 +307,8 @@ class Controller(QObject):
         self.switch_started.emit(name, "link")
         try:
             link = self.core.switch_role_link(self.target(name))
-        except SwitcherError as exc:
-            self.switch_failed.emit(name, "link", for_gui(str(exc)))
-            return
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
-            self.switch_failed.emit(name, "link", _internal(exc))
+            self._fail(name, "link", exc)
             return
         self.clipboard.copy(link, secret=False)
         self._record(name)
@@ -334,11 +331,8 @@ class Controller(QObject):
             if ok:
                 try:
                     message = done(payload)
-                except SwitcherError as exc:
-                    self.switch_failed.emit(name, action, for_gui(str(exc)))
-                    return
                 except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
-                    self.switch_failed.emit(name, action, _internal(exc))
+                    self._fail(name, action, exc)
                     return
                 # only a switch that worked moves up in Recent, not a cancelled or failed one
                 self._record(name)
@@ -347,12 +341,14 @@ class Controller(QObject):
             elif isinstance(payload, Cancelled):
                 self.switch_cancelled.emit(name, action)
                 self.switch_failed.emit(name, action, "")
-            elif isinstance(payload, SwitcherError):
-                self.switch_failed.emit(name, action, for_gui(str(payload)))
             else:
-                self.switch_failed.emit(name, action, _internal(payload))
+                self._fail(name, action, payload)
 
         self.jobs.submit(work, finished)
+
+    def _fail(self, name: str, action: str, exc: BaseException) -> None:
+        message = for_gui(str(exc)) if isinstance(exc, SwitcherError) else _internal(exc)
+        self.switch_failed.emit(name, action, message)
 
     def _copy_secret(
         self, name: str, action: str, fetch: Callable[[Target], str], message: str
