@@ -130,7 +130,6 @@ class Controller(QObject):
         self.jobs.active_changed.connect(self._on_active_changed)
         self._busy = False
         self._targets: list[Target] | None = None
-        self._profiles_error: str | None = None
         self._last_config_error: str | None = None
         self._expiry: dict[str, datetime] = {}
         self._warned: set[str] = set()
@@ -157,17 +156,8 @@ class Controller(QObject):
 
     def targets(self) -> list[Target]:
         if self._targets is None:
-            try:
-                self._targets = targets_mod.list_targets(self._config)
-                self._profiles_error = None
-            except InputError as exc:  # a broken ~/.aws/config must not hide our own targets
-                self._profiles_error = str(exc)
-                self._targets = targets_mod.list_targets(self._config, include_profiles=False)
+            self._targets = targets_mod.list_targets(self._config)
         return self._targets
-
-    @property
-    def profiles_error(self) -> str | None:
-        return self._profiles_error
 
     def target(self, name: str) -> Target:
         for target in self.targets():
