@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_atomic
+
 APP_ID = "io.github.switcher"
 DESKTOP_NAME = "switcher.desktop"
 RUN_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run"
@@ -111,9 +113,7 @@ def apply(enabled: bool, p: AutostartPlan | None = None) -> AutostartPlan:
     if p.kind in ("xdg-desktop", "launch-agent"):
         if enabled:
             p.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = p.path.with_suffix(".tmp")
-            tmp.write_text(p.content, encoding="utf-8")
-            os.replace(tmp, p.path)
+            write_atomic(p.path, p.content, mode=0o644)
         else:
             p.path.unlink(missing_ok=True)
     else:

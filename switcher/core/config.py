@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError
+from .files import write_atomic
 from .model import Config
 
 CONFIG_VERSION = 1
@@ -69,7 +70,7 @@ def exists(path: Path | None = None) -> bool:
 
 
 def dumps(config: Config) -> str:
-    import tomli_w  # lazy, like tempfile below: reading the config is the hot path, not writing
+    import tomli_w  # lazy: reading the config is the hot path, not writing
 
     data = {"version": CONFIG_VERSION, **config.to_dict()}
     return tomli_w.dumps(data)
@@ -85,24 +86,7 @@ def save(config: Config, path: Path | None = None) -> None:
 
 def _write(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_atomic(path, text, mode=0o600, durable=True)
 
 
 @contextmanager

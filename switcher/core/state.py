@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import time
 from pathlib import Path
+
+from .files import write_atomic
 
 STATE_VERSION = 1
 HALF_LIFE_S = 7 * 24 * 3600  # a use a week ago counts half as much as one now
@@ -78,10 +79,8 @@ class UsageState:
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", dir=self.path.parent)
+        text = json.dumps({"version": STATE_VERSION, "uses": self.uses})
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": STATE_VERSION, "uses": self.uses}, handle)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, text)
         except OSError:
-            Path(tmp).unlink(missing_ok=True)  # losing a recents update is harmless
+            pass  # losing a recents update is harmless
