@@ -101,7 +101,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
 
     p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
-    p.add_argument("target", help="alias/role, alias (one role) or an ~/.aws/config role profile")
+    p.add_argument("target", help=TARGET_HELP)
 
     p = _cmd(sub, "links", "links:links", "print Switch Role links for every target")
     p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown",

@@ -9,7 +9,7 @@ from datetime import UTC
 
 from .credentials import Credentials
 from .errors import InputError
-from .model import CREDS_FORMATS as FORMATS
+from .formats import CREDS_FORMATS as FORMATS
 
 # Set in the user's shell, these would make SDKs pick other credentials than ours.
 CONFLICTING = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN")
