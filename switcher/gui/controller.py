@@ -354,12 +354,10 @@ class Controller(QObject):
 
     def _record(self, name: str) -> None:
         # recents are keyed by the canonical target name, whatever shorthand was typed
-        canonical = next((t.name for t in self.targets() if t.name == name), None)
-        if canonical is None:
-            try:
-                canonical = targets_mod.resolve(self._config, name).name
-            except SwitcherError:
-                canonical = name
+        try:
+            canonical = self.target(name).name
+        except SwitcherError:
+            canonical = name
         try:
             self.usage().record(canonical)
         except OSError:
