@@ -36,18 +36,14 @@ def run(args) -> int:
         _line("aws config", f"BROKEN: {exc}")
         problems += 1
 
-    try:
-        import keyring
+    from ..core import keystore
 
-        backend = keyring.get_keyring()
-        name = f"{type(backend).__module__}.{type(backend).__name__}"
-        if "fail" in name.lower() or "null" in name.lower():
-            name += "  (no usable keyring: nothing is cached, keyring sources unavailable)"
-            problems += 1
-        _line("keyring", name)
-    except Exception as exc:  # a broken D-Bus must not stop the rest of the report
-        _line("keyring", f"unavailable: {exc}")
+    # the backend switcher itself would use: plaintext and "fail" backends are refused there
+    name = keystore.backend_name()
+    if name == "none":
+        name += "  (no usable keyring: nothing is cached, keyring sources unavailable)"
         problems += 1
+    _line("keyring", name)
     if config is not None and config.keyring_sources:
         _line("keyring sources", ", ".join(config.keyring_sources))
 
