@@ -398,13 +398,13 @@ class Controller(QObject):
         expiration = self._expiry.get(name)
         if expiration is None:
             return None
-        left = (expiration - datetime.now(UTC)).total_seconds()
+        left = _seconds_until(expiration, datetime.now(UTC))
         return left if left > 0 else None
 
     def sessions(self) -> dict[str, float]:
         """Active sessions (target name -> seconds left), soonest to expire first."""
         now = datetime.now(UTC)
-        live = {n: (e - now).total_seconds() for n, e in self._expiry.items()}
+        live = {n: _seconds_until(e, now) for n, e in self._expiry.items()}
         return dict(sorted(((n, s) for n, s in live.items() if s > 0), key=lambda kv: kv[1]))
 
     def scan_sessions(self) -> None:
@@ -438,7 +438,7 @@ class Controller(QObject):
         changed = False
         now = datetime.now(UTC)
         for name, expiration in list(self._expiry.items()):
-            left = (expiration - now).total_seconds()
+            left = _seconds_until(expiration, now)
             if left <= 0:
                 del self._expiry[name]
                 self._warned.discard(name)
@@ -455,6 +455,10 @@ class Controller(QObject):
 
 
 NBSP = "\u00a0"  # a number and its unit never wrap apart in a notification
+
+
+def _seconds_until(expiration: datetime, now: datetime) -> float:
+    return (expiration - now).total_seconds()
 
 
 def _clears(delay: int) -> str:

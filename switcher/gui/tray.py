@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..core.model import CREDS_FORMATS
 from ..core.targets import Target
-from . import icons
+from . import icons, timefmt
 from .controller import Controller
 
 MAX_RECENTS = 5
@@ -53,10 +53,8 @@ def natural_key(text: str) -> list:
 
 
 def format_left(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes >= 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{max(minutes, 1)} min"
+    # a session about to end still reads as a minute in a menu tooltip or notification
+    return timefmt.format_left(seconds, under_a_minute="1 min")
 
 
 class ClickableMenu(QMenu):

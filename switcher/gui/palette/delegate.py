@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...core.search import label
 from ...core.targets import Target
+from .. import timefmt
 from .model import BusyRole, SecondsLeftRole, TargetRole
 
 ROW_HEIGHT = 46
@@ -20,10 +21,7 @@ PAD = 10
 def format_left(seconds: float | None) -> str:
     if seconds is None or seconds <= 0:
         return ""
-    minutes = int(seconds // 60)
-    if minutes >= 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-    return f"{minutes} min" if minutes else "<1 min"
+    return timefmt.format_left(seconds, under_a_minute="<1 min")
 
 
 class TargetDelegate(QStyledItemDelegate):
