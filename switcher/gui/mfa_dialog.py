@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..core.errors import InputError
 from ..core.targets import Target
+from ..core.validate import check_token_code
 from . import icons
 
 
@@ -67,8 +69,10 @@ class MfaDialog(QDialog):
 
     def digits(self) -> str | None:
         """The code without spaces and dashes when it is exactly 6 digits, else None."""
-        text = "".join(c for c in self.code.text() if c not in " -")
-        return text if len(text) == 6 and text.isdigit() else None
+        try:
+            return check_token_code(self.code.text().replace(" ", "").replace("-", ""))
+        except InputError:
+            return None
 
     def accept(self) -> None:
         if self.digits() is not None:  # Enter with fewer digits does nothing
