@@ -148,11 +148,7 @@ class SettingsWindow(QWidget):
     def load(self, config: Config) -> None:
         self.base = config
         self.accounts.load(config)
-        try:
-            enabled = autostart.is_enabled()
-        except (OSError, ValueError):
-            enabled = False
-        self.general.load(config.settings, start_at_login=enabled)
+        self.general.load(config.settings, start_at_login=_autostart_enabled())
         if self.quickswitch is not None:
             try:
                 self.general.show_hotkey_status(self.quickswitch.status())
