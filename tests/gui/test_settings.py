@@ -196,6 +196,19 @@ def test_export_shows_both_formats(qtbot, window):
     assert "role_arn = arn:aws:iam::111111111111:role/Admin" in window.transfer.export("aws-config")
 
 
+def test_copy_puts_the_export_on_the_clipboard_as_plain_text(qtbot, window):
+    from PySide6.QtGui import QGuiApplication
+
+    from switcher.gui.clipboard import SECRET_HINT_MIME
+
+    text = window.transfer.export("esr")
+    window.transfer.copy_export.click()
+    board = QGuiApplication.clipboard()
+    assert board.text() == text
+    assert not board.mimeData().hasFormat(SECRET_HINT_MIME)
+    assert window.controller.clipboard.pending_clear_ms() == -1
+
+
 def test_start_at_login_writes_the_xdg_autostart_entry(qtbot, window, tmp_path):
     entry = tmp_path / "xdg-config" / "autostart" / "switcher.desktop"
     window.general.start_at_login.setChecked(True)

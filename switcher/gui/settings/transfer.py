@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -142,7 +142,7 @@ class TransferPage(QWidget):
         row.addStretch(1)
         self.copy_export = QPushButton("Copy")
         self.copy_export.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.export_text.toPlainText())
+            lambda: controller.clipboard.copy(self.export_text.toPlainText(), secret=False)
         )
         self.save_export = QPushButton("Save as…")
         self.save_export.clicked.connect(self._save_export)
