@@ -36,13 +36,12 @@ class AutostartPlan:
 
 
 def command(executable: str | None = None) -> list[str]:
-    """How to start the tray: the installed ``switcher`` script next to this Python."""
+    """How to start the tray: the installed ``switcher``, else ``python -m switcher``."""
+    from .launcher import own_argv
+
     if executable:
         return [executable, "tray"]
-    script = Path(sys.executable).with_name("switcher.exe" if sys.platform == "win32" else "switcher")
-    if script.exists():
-        return [str(script), "tray"]
-    return [sys.executable, "-m", "switcher", "tray"]
+    return [*own_argv(fallback=[sys.executable, "-m", "switcher"]), "tray"]
 
 
 def _desktop_exec(argv: list[str]) -> str:

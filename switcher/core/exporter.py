@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 from . import esr
 from .model import Config
@@ -32,11 +29,9 @@ def _via_profile(config: Config, names: dict[tuple[str, str], str], via: str) ->
 def switcher_command() -> str:
     """How the AWS CLI should run us: the absolute path of the running ``switcher`` when
     it can be found (a credential_process runs without the user's shell PATH tweaks)."""
-    if getattr(sys, "frozen", False):
-        return sys.executable  # a PyInstaller build is itself the command
-    # The console script beside our interpreter is the one running; PATH may hold another.
-    found = shutil.which("switcher", path=str(Path(sys.executable).parent)) or shutil.which("switcher")
-    return found or "switcher"
+    from .launcher import own_argv
+
+    return own_argv(fallback=["switcher"])[0]
 
 
 def _command_line(*argv: str) -> str:
