@@ -104,6 +104,16 @@ def test_save_writes_the_file_and_updates_targets(qtbot, window, controller, cor
     assert "Saved" in window.banner.text()
 
 
+def test_our_own_save_is_not_taken_for_a_change_on_disk(qtbot, window, core_env):
+    shown = []
+    original = window.banner.show_message
+    window.banner.show_message = lambda text, kind="info": (shown.append(text), original(text, kind))
+    select(window, "dev")
+    window.accounts.color.setText("99bce3")
+    assert window.save() is True
+    assert shown == ["Saved."]
+
+
 def test_a_failed_save_keeps_the_window_and_the_file(qtbot, window, core_env):
     before = core_env.read_bytes()
     select(window, "dev")

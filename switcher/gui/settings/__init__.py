@@ -98,6 +98,7 @@ class SettingsWindow(QWidget):
         self.resize(940, 640)
         self.base = controller.config
         self._dirty = False
+        self._saving = False  # our own save or discard: its config change is no news to us
 
         self.banner = Banner()
         self.tabs = QTabWidget()
@@ -174,6 +175,8 @@ class SettingsWindow(QWidget):
         return merge(self.base, self.base, edited, settings) != self.base
 
     def _external_change(self) -> None:
+        if self._saving:
+            return
         config = self.controller.config
         if config == self.base:
             return
@@ -202,7 +205,11 @@ class SettingsWindow(QWidget):
             check_hotkeys(edited, settings)
             disk = config_store.load(self.controller.config_path)
             merged = merge(self.base, disk, edited, settings)
-            self.controller.save_config(merged)
+            self._saving = True
+            try:
+                self.controller.save_config(merged)
+            finally:
+                self._saving = False
         except SwitcherError as exc:
             self.banner.show_message(f"Not saved: {exc}", "error")
             return False
@@ -237,7 +244,11 @@ class SettingsWindow(QWidget):
         self.banner.show_message(f"Keys for {source} stored in the OS keyring.", "info")
 
     def discard(self) -> None:
-        self.controller.reload()
+        self._saving = True
+        try:
+            self.controller.reload()
+        finally:
+            self._saving = False
         self.load(self.controller.config)
         self.banner.setVisible(False)
 
