@@ -102,7 +102,8 @@ class AccountsPage(QWidget):
         self._loading = False
         self.palette_hotkey = ""  # the General page's, for conflict checks
         self.sources = list(sources)  # AWS CLI profiles and keyring sources: credentials, not targets
-        self.role_profiles = _role_profiles()  # what "via" may name besides our own roles
+        # what "via" may name besides our own roles; load() reads ~/.aws/config for it
+        self.role_profiles: set[str] = set()
 
         self.list = QListWidget()
         self.list.setObjectName("accountList")
