@@ -158,10 +158,13 @@ class TrayMenu(QObject):
             menu.addSeparator()
 
         accounts = [a for a in self.controller.config.accounts if a.roles]
-        account_targets = {t.account_alias: [] for t in targets if t.kind == "account"}
+        account_targets: dict[str | None, list[Target]] = {}
+        profiles: list[Target] = []
         for t in targets:
             if t.kind == "account":
-                account_targets[t.account_alias].append(t)
+                account_targets.setdefault(t.account_alias, []).append(t)
+            elif t.kind == "profile":
+                profiles.append(t)
         if len(accounts) > GROUP_THRESHOLD:
             menu.addSection(f"Accounts ({len(accounts)})")
             # first character before the natural key: "1aa", "2bb", "10c" must give one "1" group
@@ -177,7 +180,6 @@ class TrayMenu(QObject):
             for account in accounts:
                 self._add_account(menu, account, account_targets.get(account.alias, []))
 
-        profiles = [t for t in targets if t.kind == "profile"]
         if profiles:
             sub = self._new_menu(f"AWS CLI profiles ({len(profiles)})", menu)
             menu.addMenu(sub)
