@@ -51,7 +51,7 @@ def start_keyring(stack: ExitStack, root: Path) -> dict[str, str]:
 
 
 def build_env(root: Path, moto_url: str, keyring_env: dict[str, str]) -> dict[str, str]:
-    from switcher.core.sandbox.seed import create_user_keys
+    from switcher.sandbox.seed import create_user_keys
 
     key, secret = create_user_keys(moto_url, "bench-user")
     home = root / "home"
@@ -143,7 +143,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=11, help="subprocess runs per tool")
     opts = parser.parse_args()
 
-    from switcher.core.sandbox import Stack
+    from switcher.sandbox import Stack
 
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="bench-creds-") as tmp:
         root = Path(tmp)

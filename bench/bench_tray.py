@@ -139,7 +139,7 @@ def build_env(root: Path, desk: dict[str, str], moto_url: str, federation_url: s
               keyring_env: dict[str, str]) -> dict[str, str]:
     from switcher.core import config as config_store
     from switcher.core.model import Account, Config, Role
-    from switcher.core.sandbox.seed import create_user_keys, write_aws_files
+    from switcher.sandbox.seed import create_user_keys, write_aws_files
 
     keys = create_user_keys(moto_url, "tray-bench")
     aws_config, aws_creds = write_aws_files(root, keys, profile="base", with_role_profile=False)
@@ -245,8 +245,8 @@ def main() -> int:
             sys.exit(f"bench_tray: {tool} is needed (apt: xvfb trayer xdotool)")
 
     from bench.bench_creds import start_keyring
-    from switcher.core.sandbox import Stack
-    from switcher.gui.icons import resource_path
+    from switcher.resources import path as resource_path
+    from switcher.sandbox import Stack
 
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="bench-tray-") as tmp:
         root = Path(tmp)

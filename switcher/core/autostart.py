@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_atomic
+from switcher.core.files import write_atomic
 
 APP_ID = "io.github.switcher"
 DESKTOP_NAME = "switcher.desktop"
@@ -37,7 +37,7 @@ class AutostartPlan:
 
 def command(executable: str | None = None) -> list[str]:
     """How to start the tray: the installed ``switcher``, else ``python -m switcher``."""
-    from .launcher import own_argv
+    from switcher.core.self_command import own_argv
 
     if executable:
         return [executable, "tray"]

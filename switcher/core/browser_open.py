@@ -11,16 +11,10 @@ import os
 import subprocess
 import sys
 import webbrowser
-from pathlib import Path
 
-from . import browser_spec
-from .errors import InputError
-
-
-def data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("switcher"))
+from switcher.core import browser_spec
+from switcher.core.errors import InputError
+from switcher.core.paths import data_dir
 
 
 def open_url(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import InputError
+from switcher.core.errors import InputError
 
 CHROMIUM_FAMILY = ("chrome", "chromium", "edge", "brave")
 

@@ -12,25 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, InputError
-from .files import write_atomic
-from .model import Config
+from switcher.core.errors import ConfigError, InputError
+from switcher.core.files import write_atomic
+from switcher.core.model import Config
+from switcher.core.paths import config_path
 
 CONFIG_VERSION = 1
-CONFIG_NAME = "config.toml"
-
-
-def config_dir() -> Path:
-    override = os.environ.get("SWITCHER_CONFIG_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("switcher"))
-
-
-def config_path() -> Path:
-    return config_dir() / CONFIG_NAME
 
 
 def _parse(path: Path, text: str) -> Config:

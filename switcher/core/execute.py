@@ -8,9 +8,9 @@ import signal
 import subprocess
 import threading
 
-from .credentials import Credentials
-from .errors import InputError
-from .exports import CONFLICTING, variables
+from switcher.core.credentials import Credentials
+from switcher.core.creds_text import CONFLICTING, variables
+from switcher.core.errors import InputError
 
 # Names the target a child runs as, for prompts and scripts, and marks it as ours.
 TARGET_VARIABLE = "SWITCHER_TARGET"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from .errors import InputError
+from switcher.core.errors import InputError
 
 MODIFIERS = ("Ctrl", "Alt", "Shift", "Meta")  # canonical order in a spelled-out combo
 _MODIFIER_ALIASES = {

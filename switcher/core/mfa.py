@@ -11,8 +11,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from . import validate as v
-from .errors import Cancelled, InputError
+from switcher.core import validate as v
+from switcher.core.errors import Cancelled, InputError
 
 MFA_PROCESS_TIMEOUT = 60  # seconds; a hardware token may wait for a touch
 

@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import validate as v
-from .errors import InputError
-from .formats import CREDS_FORMATS
+from switcher.core import validate as v
+from switcher.core.errors import InputError
+from switcher.core.formats import CREDS_FORMATS
 
 PRESET_COLORS = {
     "red": "F2B0A9",
@@ -218,7 +218,7 @@ class Config:
 
 
 def _check_hotkey(spec: str | None) -> str | None:
-    from .keyspec import check  # lazy: most configs have no per-role hotkeys
+    from switcher.core.keyspec import check  # lazy: most configs have no per-role hotkeys
 
     return check(spec)
 

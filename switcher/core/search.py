@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 
-from .targets import Target
+from switcher.core.targets import Target
 
 FUZZY_CUTOFF = 68  # WRatio below this is noise for short queries ("prd" vs "platform")
 PREFIX_BONUS = 10.0

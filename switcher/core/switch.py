@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import getpass
 
-from . import cache
-from . import validate as v
-from .credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
-from .errors import InputError
+from switcher.core import validate as v
+from switcher.core.credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
+from switcher.core.errors import InputError
+from switcher.core.secrets import cache
 
 
 def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=None,
@@ -41,7 +41,7 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
     if region is not None:
         region = _check_console_region(region, target)
     duration, state = _check_inputs(config, target, duration, mfa_code)
-    from . import signin
+    from switcher.core.aws import signin
 
     # a bad --service/--destination or SWITCHER_FEDERATION_URL must fail before any AWS call
     signin.destination_url(region or target.region, service=service, destination=destination)
@@ -90,7 +90,7 @@ def _check_inputs(config, target, duration, mfa_code) -> tuple[int | None, dict]
 def _check_console_region(region: str, target) -> str:
     # the sign-in host follows the region: another partition's would receive these
     # credentials (and refuse them), so a mismatch is a usage error, found before any call
-    from .partitions import partition_name
+    from switcher.core.partitions import partition_name
 
     region = v.check_region(region)
     partition = partition_name(region)
@@ -112,7 +112,7 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
             return cached
 
     if target.via:
-        from .targets import resolve
+        from switcher.core.targets import resolve
 
         duration = _duration(config, target, duration, chained=True)  # before the first hop's call
         try:
@@ -124,8 +124,8 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
         source_kind = CHAINED
         session = None
     else:
-        from .sources import is_profile, source_credentials
-        from .sts import new_session
+        from switcher.core.aws.sources import is_profile, source_credentials
+        from switcher.core.aws.sts import new_session
 
         if is_profile(config, target.source):
             session = new_session(target.source)
@@ -141,14 +141,14 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
     serial = target.mfa_serial
     code = None
     if serial:
-        from . import mfa
+        from switcher.core import mfa
 
         code = mfa.mfa_code(
             target, serial, code=state.pop("mfa_code", None),  # a code is good for one call
             process=target.mfa_process or config.settings.mfa_process, prompt=mfa_prompt,
         )
 
-    from .sts import assume_role
+    from switcher.core.aws.sts import assume_role
 
     creds = assume_role(source, target, kind=kind, session_name=session_name,
                         duration=duration, mfa_serial=serial, mfa_code=code, session=session)
@@ -158,7 +158,7 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
 
 def _may_use_mfa(config, target) -> bool:
     """False only when neither ``target`` nor any hop it is assumed via has an MFA device."""
-    from .targets import resolve
+    from switcher.core.targets import resolve
 
     seen = set()
     while not target.mfa_serial:

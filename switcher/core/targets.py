@@ -3,15 +3,15 @@ that has ``role_arn`` (read live from ~/.aws/config, never copied)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import validate as v
-from .errors import InputError
-from .model import Account, Config, Role
-from .partitions import PARTITIONS, partition_name
+from switcher.core import validate as v
+from switcher.core.errors import InputError
+from switcher.core.model import Account, Config, Role
+from switcher.core.partitions import PARTITIONS, partition_name
+from switcher.core.paths import aws_config_file
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,6 @@ def _from_account(account: Account, role: Role) -> Target:
         logout_first=account.logout_first,
         hotkey=role.hotkey,
     )
-
-
-def aws_config_file() -> Path:
-    return Path(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
 
 
 def read_aws_profiles(path: Path | None = None) -> dict[str, dict[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError
+from switcher.core.errors import InputError
 
 ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 ALIAS_RE = re.compile(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
@@ -134,7 +134,7 @@ def check_region(value: str) -> str:
     value = str(value).strip()
     if not REGION_RE.match(value):
         raise InputError(f"region {value!r} is not a region name like us-east-1")
-    from .partitions import PARTITIONS, UNKNOWN, partition_name
+    from switcher.core.partitions import PARTITIONS, UNKNOWN, partition_name
 
     partition = partition_name(value)
     if partition == UNKNOWN:

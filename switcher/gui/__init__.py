@@ -1,6 +1,2 @@
-"""Qt front end. Talks to AWS only through switcher.core."""
-
-from . import refcount_guard
-
-# Before any signal is emitted: see refcount_guard for the PySide6 bug this avoids.
-refcount_guard.apply()
+"""Qt front end: the tray, the palette, Settings, prompts and hotkey backends. Qt comes in
+only through ``switcher.gui.qt``; AWS only through ``switcher.core``."""

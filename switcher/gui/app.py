@@ -9,28 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-READY_MARKER = "switcher: tray ready"
-_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-
-
-def resource_file(name: str) -> str:
-    path = _RESOURCES / name
-    if path.exists():
-        return str(path)
-    from importlib import resources  # zipped installs
-
-    return str(resources.files("switcher.resources").joinpath(name))
+from switcher import resources
 
 
 def run(*, force_sandbox: bool = False) -> int:
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+    from switcher.gui import ipc_server, memory
+    from switcher.gui.qt import QApplication, QIcon, QSystemTrayIcon
 
-    from . import ipc, memory
-
-    memory.lean_pyside_import_hook()  # before the imports below pay for it
     memory.limit_arenas()  # before Qt starts its threads
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Switcher")
@@ -39,29 +25,29 @@ def run(*, force_sandbox: bool = False) -> int:
     app.setQuitOnLastWindowClosed(False)
     # Fusion looks the same on every desktop, so the screenshots match what users get.
     app.setStyle(os.environ.get("SWITCHER_STYLE") or "Fusion")
-    app.setWindowIcon(QIcon(resource_file("switcher.svg")))
+    app.setWindowIcon(QIcon(resources.path("switcher.svg")))
 
     holder: dict = {}
-    server = ipc.Server(lambda message: holder["tray"].handle(message))
+    server = ipc_server.Server(lambda message: holder["tray"].handle(message))
     if not server.acquire():
         return _forward_show()
 
     # Sandbox or not is decided after the icon is up (it needs the config); a first run
     # just sees the icon turn sandbox-teal a moment later.
-    icon = QSystemTrayIcon(QIcon(resource_file("switcher-sandbox.svg" if force_sandbox else "switcher.svg")))
+    icon = QSystemTrayIcon(QIcon(resources.path("switcher-sandbox.svg" if force_sandbox else "switcher.svg")))
     icon.show()
     app.processEvents()  # flush the dock request: the tray host embeds the icon meanwhile
 
-    from ..core import config as config_store
-    from ..core.targets import aws_config_file
-    from .wiring import TrayApp, needs_sandbox
+    from switcher.core import paths
+    from switcher.core.paths import aws_config_file
+    from switcher.gui.tray_app import TrayApp, needs_sandbox
 
     sandbox_obj = None
-    sandbox = force_sandbox or (not config_store.config_path().exists() and needs_sandbox())
-    real_paths = (config_store.config_path(), aws_config_file())
+    sandbox = force_sandbox or (not paths.config_path().exists() and needs_sandbox())
+    real_paths = (paths.config_path(), aws_config_file())
     try:
         if sandbox:
-            from ..core.sandbox import Sandbox
+            from switcher.sandbox import Sandbox
 
             sandbox_obj = Sandbox().activate()
         tray_app = TrayApp(app, sandbox=sandbox, sandbox_obj=sandbox_obj, real_paths=real_paths,
@@ -89,7 +75,7 @@ def _quit_on_signals(app) -> None:
     import signal
     import socket
 
-    from PySide6.QtCore import QSocketNotifier
+    from switcher.gui.qt import QSocketNotifier
 
     reader, writer = socket.socketpair()
     reader.setblocking(False)
@@ -106,8 +92,8 @@ def _forward_show() -> int:
     """Another tray holds the lock (maybe still starting): ask it to show its palette."""
     import time
 
-    from ..core.errors import NoTrayError
-    from . import ipc
+    from switcher import ipc
+    from switcher.core.errors import NoTrayError
 
     deadline = time.monotonic() + 10
     while True:

@@ -4,8 +4,7 @@ copied something else meanwhile, which we must not wipe)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QObject, QTimer
-from PySide6.QtGui import QClipboard, QGuiApplication
+from switcher.gui.qt import QClipboard, QGuiApplication, QMimeData, QObject, QTimer
 
 # KDE Klipper and others skip history for content carrying this hint.
 SECRET_HINT_MIME = "x-kde-passwordManagerHint"

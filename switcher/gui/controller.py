@@ -21,16 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
-
-from ..core import config as config_store
-from ..core import targets as targets_mod
-from ..core.errors import Cancelled, ConfigError, InputError, SwitcherError
-from ..core.model import Config
-from ..core.state import UsageState
-from ..core.targets import Target
-from .clipboard import Clipboard
-from .jobs import Jobs
+from switcher.core import config as config_store
+from switcher.core import paths
+from switcher.core import targets as targets_mod
+from switcher.core.errors import Cancelled, ConfigError, InputError, SwitcherError
+from switcher.core.model import Config
+from switcher.core.targets import Target
+from switcher.core.usage import UsageState
+from switcher.gui.clipboard import Clipboard
+from switcher.gui.jobs import Jobs
+from switcher.gui.qt import QFileSystemWatcher, QObject, QTimer, Signal
 
 ACTIONS = ("console", "creds", "url", "link")
 EXPIRY_WARNING_S = 300
@@ -60,7 +60,7 @@ Launcher = Callable[..., str]
 
 
 def _default_launcher(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:
-    from ..core.browser_open import open_url
+    from switcher.core.browser_open import open_url
 
     return open_url(url, account=account, color=color, spec_text=spec_text)
 
@@ -69,27 +69,27 @@ class _CoreAdapter:
     """The core calls, imported lazily so that startup never pays for boto3."""
 
     def console_url(self, config, target, **kw) -> str:
-        from ..core import switch
+        from switcher.core import switch
 
         return switch.console_url(config, target, **kw)
 
     def get_credentials(self, config, target, **kw):
-        from ..core import switch
+        from switcher.core import switch
 
         return switch.get_credentials(config, target, **kw)
 
     def cached_credentials(self, target):
-        from ..core import switch
+        from switcher.core import switch
 
         return switch.cached_credentials(target)
 
     def render(self, creds, fmt: str, *, region: str | None = None) -> str:
-        from ..core import exports
+        from switcher.core import creds_text as exports
 
         return exports.render(creds, fmt, region=region)
 
     def switch_role_link(self, target) -> str:
-        from ..core import links
+        from switcher.core.share import links
 
         return links.switch_role_link(target)
 
@@ -119,7 +119,7 @@ class Controller(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.config_path = config_path or config_store.config_path()
+        self.config_path = config_path or paths.config_path()
         self._config = config_store.load(self.config_path)
         self._usage = usage
         self.clipboard = clipboard or Clipboard(self)
@@ -183,7 +183,7 @@ class Controller(QObject):
         """What `switcher keys add` does: keys into the OS keyring, the source into
         config.keyring_sources, and sessions assumed with the old keys forgotten.
         Raises InputError (nothing stored) for a bad name or malformed keys."""
-        from ..core import keysources
+        from switcher.core.secrets import keysources
 
         config = keysources.add(source, access_key_id, secret_access_key, self.config_path)
         self._set_config(config)
@@ -228,9 +228,9 @@ class Controller(QObject):
         self.targets_changed.emit()
 
     def _watched_paths(self) -> list[str]:
-        paths = [str(self.config_path.parent), str(targets_mod.aws_config_file().parent)]
-        paths += [str(self.config_path), str(targets_mod.aws_config_file())]
-        return [p for p in paths if Path(p).exists()]
+        aws = paths.aws_config_file()
+        found = [str(self.config_path.parent), str(aws.parent), str(self.config_path), str(aws)]
+        return [p for p in found if Path(p).exists()]
 
     def _watch(self) -> None:
         self._watcher = QFileSystemWatcher(self)

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeyEvent
-from PySide6.QtWidgets import (
+from switcher.core import config as config_store
+from switcher.core.errors import SwitcherError
+from switcher.core.share import importer
+from switcher.gui import icons
+from switcher.gui.qt import (
     QAbstractButton,
     QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
+    QFontDatabase,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
+    Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-
-from ..core import config as config_store
-from ..core import importer
-from ..core.errors import SwitcherError
-from . import icons
 
 # Fusion draws no focus indication on command link buttons: without one, Tab seems to do
 # nothing. The transparent border keeps the size the same with and without focus.
@@ -117,7 +118,7 @@ class FirstRunWindow(QWidget):
         super().keyPressEvent(event)
 
     def _count_profiles(self) -> int:
-        from ..core.targets import profile_targets, read_aws_profiles
+        from switcher.core.targets import profile_targets, read_aws_profiles
 
         try:
             return len(profile_targets(read_aws_profiles(self.real_aws_config)))
@@ -186,7 +187,7 @@ class PasteEsrDialog(QDialog):
 
     def __init__(self, real_config: Path, parent=None) -> None:
         super().__init__(parent)
-        from .settings.transfer import ImportPreview
+        from switcher.gui.settings.transfer import ImportPreview
 
         self.real_config = real_config
         self._planner = None

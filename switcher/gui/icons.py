@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-
-
-def resource_path(name: str) -> str:
-    from .app import resource_file
-
-    return resource_file(name)
+from switcher import resources
+from switcher.gui.qt import QColor, QIcon, QPainter, QPixmap, QRectF, Qt
 
 
 @lru_cache(maxsize=8)
 def app_icon(state: str = "idle") -> QIcon:
     name = {"idle": "switcher.svg", "busy": "switcher-busy.svg", "sandbox": "switcher-sandbox.svg"}[state]
-    return QIcon(resource_path(name))
+    return QIcon(resources.path(name))
 
 
 @lru_cache(maxsize=256)

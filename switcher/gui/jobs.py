@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from switcher.gui.qt import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):

@@ -12,12 +12,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QLineEdit
-
-from ..core import keyspec
-from ..core.errors import InputError
+from switcher.core import keyspec
+from switcher.core.errors import InputError
+from switcher.gui.qt import QFocusEvent, QKeyEvent, QLineEdit, Qt, Signal
 
 K = Qt.Key
 _KEYS: dict[int, str] = {

@@ -3,21 +3,22 @@ dashes, as authenticator apps show and copy them, are ignored)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QFont, QRegularExpressionValidator
-from PySide6.QtWidgets import (
+from switcher.core.errors import InputError
+from switcher.core.targets import Target
+from switcher.core.validate import check_token_code
+from switcher.gui import icons
+from switcher.gui.qt import (
     QDialog,
     QDialogButtonBox,
+    QFont,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QRegularExpression,
+    QRegularExpressionValidator,
+    Qt,
     QVBoxLayout,
 )
-
-from ..core.errors import InputError
-from ..core.targets import Target
-from ..core.validate import check_token_code
-from . import icons
 
 
 class MfaDialog(QDialog):

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject
-
-from ..core import keyspec
-from ..core.errors import InputError
-from ..core.model import Settings
-from ..core.targets import Target
-from .hotkeys import HotkeyBackend, HotkeyError, create_backend
-from .key_capture import KeyCaptureEdit
-from .palette import PaletteWindow
+from switcher.core import keyspec
+from switcher.core.errors import InputError
+from switcher.core.model import Settings
+from switcher.core.targets import Target
+from switcher.gui.hotkeys import HotkeyBackend, HotkeyError, create_backend
+from switcher.gui.key_capture import KeyCaptureEdit
+from switcher.gui.palette import PaletteWindow
+from switcher.gui.qt import QObject
 
 PALETTE = "palette"
 

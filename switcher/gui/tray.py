@@ -15,14 +15,23 @@ import sys
 from collections.abc import Callable
 from itertools import groupby
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCursor, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
-
-from ..core.model import CREDS_FORMATS
-from ..core.targets import Target
-from . import icons, timefmt
-from .controller import Controller
+from switcher.core.model import CREDS_FORMATS
+from switcher.core.targets import Target
+from switcher.gui import icons, timefmt
+from switcher.gui.controller import Controller
+from switcher.gui.labels import FORMAT_LABELS
+from switcher.gui.qt import (
+    QAction,
+    QCursor,
+    QKeyEvent,
+    QMenu,
+    QMouseEvent,
+    QObject,
+    QSystemTrayIcon,
+    Qt,
+    QTimer,
+    Signal,
+)
 
 MAX_RECENTS = 5
 GROUP_THRESHOLD = 25
@@ -35,13 +44,6 @@ COMMON_REGIONS = {
     ),
     "aws-us-gov": ("us-gov-west-1", "us-gov-east-1"),
     "aws-cn": ("cn-north-1", "cn-northwest-1"),
-}
-FORMAT_LABELS = {
-    "env": "Shell exports (bash, zsh)",
-    "fish": "fish",
-    "powershell": "PowerShell",
-    "json": "JSON (credential_process)",
-    "ini": "Credentials file block (INI)",
 }
 TARGET_PROPERTY = "switcherTarget"
 

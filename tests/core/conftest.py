@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from switcher.core import keystore
+from switcher.core.secrets import keystore
 
 
 @pytest.fixture

@@ -9,10 +9,12 @@ from dataclasses import replace
 import pytest
 from moto import mock_aws
 
-from switcher.core import keystore, signin, sts, switch
+from switcher.core import switch
+from switcher.core.aws import signin, sts
 from switcher.core.credentials import ASSUMED, CHAINED
 from switcher.core.errors import Cancelled, InputError
 from switcher.core.model import Account, Config, Role, Settings
+from switcher.core.secrets import keystore
 from switcher.core.targets import resolve
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from switcher.core.signin import parse_login_url
+from switcher.core.aws.signin import parse_login_url
 from tests.fixtures.aws import BASE_PROFILE, http_get, run_switcher, switcher_ok
 from tests.fixtures.net import closed_port
 

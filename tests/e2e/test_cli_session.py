@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from switcher.core import config as store
+from switcher.core import paths
 from tests.fixtures.aws import SWITCHER, run_switcher
 
 SERIAL = "arn:aws:iam::210987654321:mfa/alice"
@@ -42,7 +43,7 @@ def env(switcher_env, aws_stack):
 
 
 def config_file(env) -> Path:
-    return Path(env["SWITCHER_CONFIG_DIR"]) / store.CONFIG_NAME
+    return Path(env["SWITCHER_CONFIG_DIR"]) / paths.CONFIG_NAME
 
 
 def assume_calls(aws_stack) -> list[dict]:
@@ -438,7 +439,7 @@ def _subparsers(parser):
 def test_every_argument_of_the_session_commands_has_help(command):
     import argparse
 
-    from switcher.cli import build_parser
+    from switcher.cli.parser import build_parser
 
     parsers = [_subparsers(build_parser()).choices[command]]
     if command == "keys":
@@ -454,7 +455,7 @@ def test_every_argument_of_the_session_commands_has_help(command):
 
 
 def test_bare_switcher_prints_help_to_stderr_and_exits_2(capsys):
-    from switcher.cli import main
+    from switcher.cli.main import main
 
     assert main([]) == 2
     out, err = capsys.readouterr()

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from switcher.core.links import parse_link
+from switcher.core.share.links import parse_link
 from tests.fixtures.aws import offline_env
 from tests.fixtures.aws import run_switcher as sw
 from tests.fixtures.tools import require_tool

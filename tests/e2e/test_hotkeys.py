@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from switcher.core import config as config_store
+from switcher.core.aws.signin import parse_login_url
 from switcher.core.model import Role
-from switcher.core.signin import parse_login_url
 from tests.fixtures.aws import BASE_PROFILE, http_get, switcher_ok
 from tests.fixtures.desktop import wait_for_window, window_ids, xdotool
 from tests.fixtures.tray import TrayProcess, browser_urls, tray_env

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from switcher.core import config as config_store
-from switcher.core.signin import parse_login_url
+from switcher.core.aws.signin import parse_login_url
 from tests.fixtures.aws import BASE_PROFILE, http_get, run_switcher, switcher_ok
 from tests.fixtures.desktop import (
     wait_for_window,

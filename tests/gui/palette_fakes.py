@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from switcher.core.model import Config
-from switcher.core.state import UsageState
 from switcher.core.targets import Target
+from switcher.core.usage import UsageState
 
 
 def make_target(alias: str, role: str, account: str, region: str = "us-east-1",

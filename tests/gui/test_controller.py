@@ -13,9 +13,9 @@ from PySide6.QtCore import QElapsedTimer, QThread, QTimer
 from PySide6.QtWidgets import QApplication
 
 from switcher.core import config as config_store
+from switcher.core.aws.signin import parse_login_url
 from switcher.core.errors import ConfigError
 from switcher.core.model import Account, Role
-from switcher.core.signin import parse_login_url
 from switcher.gui.clipboard import SECRET_HINT_MIME
 from switcher.gui.controller import Controller
 from tests.fixtures.net import HangingServer, closed_port

@@ -82,13 +82,13 @@ def test_no_profiles_means_no_import_button(qtbot, tmp_path):
 
 
 def test_leaving_the_sandbox_switches_the_running_tray_to_the_real_config(qtbot, paths, monkeypatch):
-    from switcher.core.sandbox import Sandbox
-    from switcher.gui.wiring import TrayApp
+    from switcher.gui.tray_app import TrayApp
+    from switcher.sandbox import Sandbox
 
     real, aws = paths
     monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(real.parent))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(aws))
-    from switcher.core import importer
+    from switcher.core.share import importer
 
     importer.apply(lambda c: importer.plan_aws_config_file(c, aws), real)
     sandbox = Sandbox().activate()

@@ -37,7 +37,7 @@ print("survived", count[0])
 
 
 def run(guard: bool) -> subprocess.CompletedProcess:
-    code = SIGNALLING.format(guard="import switcher.gui" if guard else "")
+    code = SIGNALLING.format(guard="import switcher.gui.qt" if guard else "")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 

@@ -328,7 +328,7 @@ def test_credentials_from_is_wide_enough_for_its_placeholder(qtbot, window):
 
 
 def test_add_keys_stores_them_in_the_keyring_and_records_the_source(qtbot, window, controller, core_env, caplog):
-    from switcher.core import keystore
+    from switcher.core.secrets import keystore
 
     select(window, "dev")
     window.accounts.source.setCurrentText("")

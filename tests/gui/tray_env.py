@@ -10,7 +10,7 @@ import pytest
 
 from switcher.core import config as config_store
 from switcher.core.model import Account, Config, Role
-from switcher.core.sandbox.seed import write_aws_files
+from switcher.sandbox.seed import write_aws_files
 from tests.fixtures.tray import write_browser_stand_in
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,7 +22,7 @@ QT_LOG_IGNORE = pytest.mark.qt_log_ignore(r"This plugin does not support (raise|
 @pytest.fixture
 def core_env(tmp_path, monkeypatch, aws_stack, memory_keyring):
     """Environment for the real core in this process; returns the config file path."""
-    from switcher.core import keystore
+    from switcher.core.secrets import keystore
 
     for name in list(os.environ):
         if name.startswith(("AWS_", "SWITCHER_")) or name == "BROWSER":

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
-
-from ...core import keyspec
-from ...core.errors import SwitcherError
-from ...core.keyspec import KeyCombo
+from switcher.core import keyspec
+from switcher.core.errors import SwitcherError
+from switcher.core.keyspec import KeyCombo
+from switcher.gui.qt import QObject
 
 Callback = Callable[[], None]
 

@@ -5,32 +5,30 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QGuiApplication
-
-from .base import SHOW_COMMAND_HINT, HotkeyBackend, UnsupportedBackend
+from switcher.gui.hotkeys.base import SHOW_COMMAND_HINT, HotkeyBackend, UnsupportedBackend
+from switcher.gui.qt import QGuiApplication, QObject
 
 
 def create_backend(parent: QObject | None = None) -> HotkeyBackend:
     if sys.platform == "win32":
-        from .windows import WindowsBackend
+        from switcher.gui.hotkeys.windows import WindowsBackend
 
         return WindowsBackend(parent)
     if sys.platform == "darwin":
-        from .macos import MacBackend
+        from switcher.gui.hotkeys.macos import MacBackend
 
         return MacBackend(parent)
     platform = QGuiApplication.platformName()
     if platform == "xcb":
         try:
-            from .x11 import X11Backend
+            from switcher.gui.hotkeys.x11 import X11Backend
         except ImportError:
             return UnsupportedBackend(
                 "global hotkeys on X11 need python-xlib (pip install python-xlib); "
                 f"meanwhile {SHOW_COMMAND_HINT}", parent)
         return X11Backend(os.environ.get("DISPLAY"), parent)
     if platform.startswith("wayland"):
-        from .wayland_portal import PortalBackend
+        from switcher.gui.hotkeys.wayland_portal import PortalBackend
 
         return PortalBackend(parent)
     return UnsupportedBackend(

@@ -8,10 +8,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 
-from PySide6.QtCore import QObject, QTimer
-
-from ...core.keyspec import KeyCombo
-from .base import HotkeyBackend, HotkeyError
+from switcher.core.keyspec import KeyCombo
+from switcher.gui.hotkeys.base import HotkeyBackend, HotkeyError
+from switcher.gui.qt import QObject, QTimer
 
 
 def fourcc(code: str) -> int:

@@ -16,10 +16,10 @@ import os
 import re
 
 from jeepney.low_level import HeaderFields
-from PySide6.QtCore import QObject, QSocketNotifier
 
-from ...core.keyspec import KeyCombo
-from .base import SHOW_COMMAND_HINT, HotkeyBackend, HotkeyError
+from switcher.core.keyspec import KeyCombo
+from switcher.gui.hotkeys.base import SHOW_COMMAND_HINT, HotkeyBackend, HotkeyError
+from switcher.gui.qt import QObject, QSocketNotifier
 
 PORTAL = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"

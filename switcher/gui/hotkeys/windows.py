@@ -7,10 +7,9 @@ from __future__ import annotations
 import ctypes
 from ctypes import wintypes
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, QObject, QTimer
-
-from ...core.keyspec import KeyCombo
-from .base import HotkeyBackend, HotkeyError
+from switcher.core.keyspec import KeyCombo
+from switcher.gui.hotkeys.base import HotkeyBackend, HotkeyError
+from switcher.gui.qt import QAbstractNativeEventFilter, QCoreApplication, QObject, QTimer
 
 WM_HOTKEY = 0x0312
 ERROR_HOTKEY_ALREADY_REGISTERED = 1409

@@ -42,11 +42,10 @@ from ctypes import (
     c_void_p,
 )
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
-
-from ...core import keyspec
-from ...core.keyspec import KeyCombo
-from .base import HotkeyBackend, HotkeyError
+from switcher.core import keyspec
+from switcher.core.keyspec import KeyCombo
+from switcher.gui.hotkeys.base import HotkeyBackend, HotkeyError
+from switcher.gui.qt import QObject, QSocketNotifier, QTimer, Signal
 
 _RELEVANT = (
     keyspec.X11_MASKS["Shift"] | keyspec.X11_MASKS["Ctrl"]

@@ -4,14 +4,24 @@ from widgets, so 10,000 rows cost nothing until they scroll into view."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
-
-from ...core.search import label
-from ...core.targets import Target
-from .. import timefmt
-from .model import BusyRole, SecondsLeftRole, TargetRole
+from switcher.core.search import label
+from switcher.core.targets import Target
+from switcher.gui import timefmt
+from switcher.gui.palette.model import BusyRole, SecondsLeftRole, TargetRole
+from switcher.gui.qt import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QModelIndex,
+    QPainter,
+    QPen,
+    QRectF,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+)
 
 ROW_HEIGHT = 46
 NO_COLOR = QColor("#9aa0a6")

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-
-from ...core.search import SearchIndex
-from .model import TargetModel
+from switcher.core.search import SearchIndex
+from switcher.gui.palette.model import TargetModel
+from switcher.gui.qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 # Nobody scrolls past a few hundred matches; the view's relayout after a reset costs about

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-
-from ...core.search import label
-from ...core.targets import Target
+from switcher.core.search import label
+from switcher.core.targets import Target
+from switcher.gui.qt import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 TargetRole = Qt.ItemDataRole.UserRole + 1
 NameRole = TargetRole + 1

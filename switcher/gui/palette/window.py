@@ -12,24 +12,32 @@ import os
 import re
 import time
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QFont, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import (
+from switcher.gui.palette.delegate import TargetDelegate
+from switcher.gui.palette.filter import RankedModel
+from switcher.gui.palette.model import NameRole, TargetModel
+from switcher.gui.qt import (
     QAbstractItemView,
     QApplication,
+    QCursor,
+    QEvent,
+    QFont,
     QFrame,
+    QGuiApplication,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QListView,
+    QModelIndex,
+    QObject,
+    QPoint,
     QSizePolicy,
+    Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-
-from .delegate import TargetDelegate
-from .filter import RankedModel
-from .model import NameRole, TargetModel
 
 TITLE = "Switcher"
 RECENTS = 8

@@ -10,28 +10,27 @@ from __future__ import annotations
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from switcher.core import autostart, keyspec
+from switcher.core import config as config_store
+from switcher.core.errors import InputError, SwitcherError
+from switcher.core.model import Account, Config, Settings
+from switcher.gui import icons
+from switcher.gui.controller import Controller
+from switcher.gui.qt import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-
-from ...core import autostart, keyspec
-from ...core import config as config_store
-from ...core.errors import InputError, SwitcherError
-from ...core.model import Account, Config, Settings
-from .. import icons
-from ..controller import Controller
-from .accounts import PALETTE_OWNER, AccountsPage
-from .fields import FIELD_STYLESHEET
-from .general import GeneralPage
-from .keys import AddKeysDialog
-from .transfer import TransferPage
+from switcher.gui.settings.accounts import PALETTE_OWNER, AccountsPage
+from switcher.gui.settings.fields import FIELD_STYLESHEET
+from switcher.gui.settings.general import GeneralPage
+from switcher.gui.settings.keys import AddKeysDialog
+from switcher.gui.settings.transfer import TransferPage
 
 PAGES = ("accounts", "import", "general")
 
@@ -275,7 +274,7 @@ def _autostart_enabled() -> bool:
 
 def _regions() -> list[str]:
     try:
-        from ...core.partitions import all_regions
+        from switcher.core.partitions import all_regions
 
         return all_regions()
     except Exception:  # noqa: BLE001 - the field stays editable without the list
@@ -283,7 +282,7 @@ def _regions() -> list[str]:
 
 
 def _sources(config: Config) -> list[str]:
-    from ...core.targets import read_aws_profiles
+    from switcher.core.targets import read_aws_profiles
 
     try:
         profiles = sorted(read_aws_profiles())

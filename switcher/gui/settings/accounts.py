@@ -10,10 +10,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import (
+from switcher.core import browser_spec, keyspec
+from switcher.core import validate as v
+from switcher.core.errors import InputError
+from switcher.core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config, Role
+from switcher.gui import icons
+from switcher.gui.labels import LOGOUT_CHOICES
+from switcher.gui.qt import (
     QAbstractItemView,
+    QColor,
     QColorDialog,
     QComboBox,
     QFormLayout,
@@ -23,48 +28,23 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPen,
     QPushButton,
     QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-
-from ...core import browser_spec, keyspec
-from ...core import validate as v
-from ...core.errors import InputError
-from ...core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config, Role
-from .. import icons
-from .fields import Field, SummaryLine, set_invalid
+from switcher.gui.settings.fields import Field, SummaryLine, add_browser_choices, set_invalid
 
 ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
 ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
-# (what the user reads, the config value kept as the item's data)
-BROWSER_CHOICES = (
-    ("System default browser", "default"),
-    ("Chrome", "chrome"),
-    ("Chrome — profile Default", "chrome:profile=Default"),
-    ("Chromium", "chromium"),
-    ("Chromium — isolated profile per account", "chromium:isolated"),
-    ("Microsoft Edge", "edge"),
-    ("Brave", "brave"),
-    ("Firefox", "firefox"),
-    ("Firefox — container per account", "firefox:container"),
-    ("Firefox — Granted containers", "granted-containers"),
-    ("Custom command: firefox --new-window {url}", "cmd:firefox --new-window {url}"),
-)
-
-
-def add_browser_choices(combo: QComboBox) -> None:
-    for label, value in BROWSER_CHOICES:
-        combo.addItem(label, value)
-        combo.setItemData(combo.count() - 1, value, Qt.ItemDataRole.ToolTipRole)
-LOGOUT_CHOICES = (("Use the general setting", None), ("Always sign out first", True),
-                  ("Never sign out first", False))
 PALETTE_OWNER = "the search palette"
 INVALID_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's error message, drawn as a red frame
 _THIS = "\0this"  # the key being checked, never a real owner name
@@ -335,7 +315,7 @@ class AccountsPage(QWidget):
     def _hotkey_cell(self, item: QTableWidgetItem) -> None:
         """The palette's key capture widget over the cell; the item keeps the value."""
         try:
-            from ..key_capture import KeyCaptureEdit
+            from switcher.gui.key_capture import KeyCaptureEdit
         except ImportError:
             return  # plain text editing, validated like any other cell
         edit = KeyCaptureEdit(item.text())
@@ -350,7 +330,7 @@ class AccountsPage(QWidget):
         if key == "logout_first":
             value = self.logout_first.currentData()
         else:
-            from .fields import text_of
+            from switcher.gui.settings.fields import text_of
 
             value = text_of(self.fields[key].widget).strip() or None
         if value is None:
@@ -590,7 +570,7 @@ def _build(draft: dict[str, Any]) -> Account:
 
 
 def _role_profiles() -> set[str]:
-    from ...core.targets import profile_targets
+    from switcher.core.targets import profile_targets
 
     try:
         return {t.name for t in profile_targets()}

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
-
-from ...core.errors import InputError
+from switcher.core.errors import InputError
+from switcher.gui.labels import BROWSER_CHOICES
+from switcher.gui.qt import QComboBox, QLabel, QLineEdit, QObject, QSizePolicy, Qt, QWidget, Signal
 
 ERROR_STYLE = "color: #b3261e;"
 INVALID_PROPERTY = "invalid"
@@ -137,3 +136,10 @@ class Field(QObject):
         self.validate()
         if not self._loading:
             self.edited.emit()
+
+
+def add_browser_choices(combo: QComboBox) -> None:
+    """The browser presets, each keeping its config value as item data (and tooltip)."""
+    for label, value in BROWSER_CHOICES:
+        combo.addItem(label, value)
+        combo.setItemData(combo.count() - 1, value, Qt.ItemDataRole.ToolTipRole)

@@ -8,26 +8,31 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
+from switcher.core import browser_spec, keyspec
+from switcher.core.errors import InputError
+from switcher.core.model import CREDS_FORMATS, Settings
+from switcher.gui.labels import FORMAT_LABELS
+from switcher.gui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-
-from ...core import browser_spec, keyspec
-from ...core.errors import InputError
-from ...core.model import CREDS_FORMATS, Settings
-from ..tray import FORMAT_LABELS
-from .accounts import add_browser_choices
-from .fields import ERROR_STYLE, Field, set_invalid, text_of
+from switcher.gui.settings.fields import (
+    ERROR_STYLE,
+    Field,
+    add_browser_choices,
+    set_invalid,
+    text_of,
+)
 
 WAYLAND_HINT = (
     "Global hotkeys are not available on this Wayland desktop. Bind a shortcut to the "
@@ -38,11 +43,11 @@ WAYLAND_HINT = (
 def hotkey_widget():
     """E's capture widget when present, else Qt's own key sequence editor."""
     try:
-        from ..key_capture import KeyCaptureEdit
+        from switcher.gui.key_capture import KeyCaptureEdit
 
         return KeyCaptureEdit()
     except ImportError:
-        from PySide6.QtWidgets import QKeySequenceEdit
+        from switcher.gui.qt import QKeySequenceEdit
 
         edit = QKeySequenceEdit()
         edit.setMaximumSequenceLength(1)

@@ -6,18 +6,17 @@ controller; it is never shown, logged or written to the config (only the source 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from switcher.core.errors import SwitcherError
+from switcher.gui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    Qt,
     QVBoxLayout,
 )
-
-from ...core.errors import SwitcherError
-from .fields import ERROR_STYLE
+from switcher.gui.settings.fields import ERROR_STYLE
 
 
 class AddKeysDialog(QDialog):

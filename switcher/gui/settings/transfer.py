@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase
-from PySide6.QtWidgets import (
+from switcher.core.errors import SwitcherError
+from switcher.core.model import Config
+from switcher.core.paths import aws_config_file
+from switcher.core.share import exporter, importer
+from switcher.gui.controller import Controller
+from switcher.gui.qt import (
+    QColor,
     QComboBox,
     QFileDialog,
+    QFontDatabase,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -18,16 +23,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-
-from ...core import exporter, importer
-from ...core.errors import SwitcherError
-from ...core.model import Config
-from ...core.targets import aws_config_file
-from ..controller import Controller
-from .fields import ERROR_STYLE
+from switcher.gui.settings.fields import ERROR_STYLE
 
 KINDS = (
     ("esr", "AWS Extend Switch Roles configuration (paste)"),

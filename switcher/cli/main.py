@@ -1,0 +1,83 @@
+"""``switcher`` itself: parse the arguments, run one command, turn errors into one line.
+
+Each command lives in ``switcher.cli.<module>`` and is imported only when run, so
+that fast paths (``switcher creds`` from the cache) never import boto3 or Qt.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from switcher.cli.parser import COMMANDS, build_parser
+from switcher.core.errors import SwitcherError
+
+MAX_CALL_DEPTH = 4
+
+
+def _enter_call_depth() -> bool:
+    """Count nested switcher processes through the environment. A profile exported with
+    ``credential_process = switcher creds ...`` and named by AWS_PROFILE would otherwise
+    make switcher start itself again and again until memory runs out."""
+    try:
+        depth = int(os.environ.get("SWITCHER_CALL_DEPTH", "0"))
+    except ValueError:
+        depth = 0
+    if depth >= MAX_CALL_DEPTH:
+        return False
+    os.environ["SWITCHER_CALL_DEPTH"] = str(depth + 1)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    if not _enter_call_depth():
+        sys.stderr.write(
+            f"switcher: switcher is running inside itself {MAX_CALL_DEPTH} levels deep; a "
+            "credential_process (e.g. a profile named by AWS_PROFILE) is probably calling "
+            "switcher again\n"
+        )
+        return 2
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
+    # Split "exec TARGET [options] -- CMD" ourselves: argparse's REMAINDER would swallow
+    # options written after TARGET into the command.
+    command_after: list[str] | None = None
+    if "--" in argv and "exec" in argv[: argv.index("--")]:
+        cut = argv.index("--")
+        argv, command_after = argv[:cut], argv[cut + 1:]
+    args = parser.parse_args(argv)
+    if command_after is not None:
+        args.cmd = command_after
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)  # a usage error: keep stdout for output
+        return 2
+    module_name, func_name = args.handler.split(":")
+    try:
+        if args.sandbox and args.command not in ("sandbox", "tray"):
+            from switcher.sandbox import activate_for_cli
+
+            activate_for_cli()
+        module = importlib.import_module(f"switcher.cli.{module_name}")
+        return int(getattr(module, func_name)(args) or 0)
+    except SwitcherError as exc:
+        sys.stderr.write(f"switcher: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("switcher: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not a user error: still one line unless asked for more
+        if os.environ.get("SWITCHER_DEBUG"):
+            raise
+        sys.stderr.write(
+            # only the type: the text of an unexpected error may hold a credential or a URL
+            f"switcher: internal error ({type(exc).__name__}); run with SWITCHER_DEBUG=1 for details\n"
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

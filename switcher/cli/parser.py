@@ -1,0 +1,150 @@
+"""The ``switcher`` argument parser. Only the parser of the command being run is built
+(see ``_Skipped``), so a cached ``switcher creds`` does not pay for the other sixteen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from switcher.core.formats import CREDS_FORMATS
+
+TARGET_HELP = "alias/role, alias (one role) or an ~/.aws/config role profile"
+MFA_CODE_HELP = "6-digit code from the MFA device"
+DURATION_HELP = "session length in seconds (900-43200; at most 3600 for chained roles)"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        sys.stderr.write(f"switcher: {message} (see: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+class _Skipped:
+    """Stands in for the parser of a command that is not being run: building every
+    subparser costs ~5 ms, a noticeable part of a cached `switcher creds`."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self
+
+
+_SKIPPED = _Skipped()
+
+COMMANDS = frozenset({
+    "add", "remove", "list", "login", "link", "links", "creds", "exec", "import", "export",
+    "keys", "sandbox", "doctor", "tray", "show", "status", "quit",
+})
+
+
+class _Commands:
+    """The subparsers action plus the one command to build (None: all of them)."""
+
+    def __init__(self, action, only: str | None) -> None:
+        self.action, self.only = action, only
+
+
+def _cmd(sub: _Commands, name: str, handler: str, help: str, **kw) -> argparse.ArgumentParser:
+    if sub.only is not None and name != sub.only:
+        return _SKIPPED  # type: ignore[return-value]
+    parser = sub.action.add_parser(name, help=help, description=help, **kw)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``only``) the top level plus that one command."""
+    parser = _Parser(prog="switcher", description="Switch AWS roles from the tray, a hotkey or here.")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="use the built-in sandbox (moto + local sign-in) instead of AWS")
+    sub = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), only)
+
+    p = _cmd(sub, "add", "accounts:add", "add an account or roles to it (existing roles are kept)")
+    p.add_argument("alias", help="3-63 lowercase letters, digits and single hyphens, e.g. prod-main")
+    p.add_argument("--account", required=True, metavar="ID", help="12-digit account id")
+    p.add_argument("--role", action="append", default=[], metavar="NAME",
+                   help="role name with optional path; repeat for several")
+    p.add_argument("--source", help="AWS CLI profile or keyring source giving base credentials")
+    p.add_argument("--region", help="default console/STS region (partition follows from it)")
+    p.add_argument("--color", help="6 hex digits, or red/orange/yellow/green/blue")
+    p.add_argument("--mfa-serial", metavar="ARN",
+                   help="MFA device the given --role(s) need; without --role, every role of the account")
+    p.add_argument("--external-id", metavar="X", help="external id the given --role(s) require")
+    p.add_argument("--duration", type=int, metavar="S",
+                   help="session length in seconds for the given --role(s) (900-43200; chained <= 3600)")
+    p.add_argument("--via", metavar="TARGET", help="assume through this target (role chaining)")
+
+    p = _cmd(sub, "remove", "accounts:remove", "remove an account, or one role of it")
+    p.add_argument("target", metavar="ALIAS[/ROLE]",
+                   help="the account (with all its roles), or one role of it")
+
+    p = _cmd(sub, "list", "accounts:list_", "list targets")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = _cmd(sub, "login", "session:login", "open the AWS console for a target")
+    p.add_argument("target", help=TARGET_HELP)
+    p.add_argument("--region", help="console region (default: the account's); must be in the "
+                   "target's partition")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--service", metavar="NAME", help="console service, e.g. ec2, s3, iam")
+    group.add_argument("--destination", metavar="URL", help="a console URL to land on")
+    p.add_argument("--duration", type=int, metavar="S",
+                   help="session length in seconds; for roles assumed with long-term keys also "
+                   "the console session length (SessionDuration)")
+    p.add_argument("--logout-first", action="store_true",
+                   help="sign out of any console session first (breaks multi-session mode)")
+    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
+
+    p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
+    p.add_argument("target", help=TARGET_HELP)
+
+    p = _cmd(sub, "links", "links:links", "print Switch Role links for every target")
+    p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown",
+                   help="markdown (default), html (one searchable page) or json")
+
+    p = _cmd(sub, "creds", "session:creds", "print temporary credentials for a target")
+    p.add_argument("target", help=TARGET_HELP)
+    p.add_argument("--format", choices=CREDS_FORMATS, default=None,
+                   help="env, fish, powershell, json (credential_process) or ini; default: "
+                   "settings.creds_format (env unless changed)")
+    p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
+    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--refresh", action="store_true", help="ignore the cache")
+
+    p = _cmd(sub, "exec", "session:exec_", "run a command with a target's credentials")
+    p.add_argument("target", help=TARGET_HELP)
+    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
+    p.add_argument("cmd", nargs="*", metavar="-- CMD [ARG]...",
+                   help="the command; put it after -- when it has options of its own")
+
+    p = _cmd(sub, "import", "transfer:import_", "import targets (all or nothing)")
+    isub = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
+    q = isub.add_parser("aws-config", help="role profiles from ~/.aws/config")
+    q.add_argument("file", nargs="?")
+    q = isub.add_parser("esr", help="an AWS Extend Switch Roles configuration ('-' for stdin)")
+    q.add_argument("file")
+    q = isub.add_parser("link", help="a Switch Role link")
+    q.add_argument("url")
+
+    p = _cmd(sub, "export", "transfer:export", "export targets")
+    p.add_argument("kind", choices=("esr", "aws-config"))
+
+    p = _cmd(sub, "keys", "keys:keys", "store long-term access keys in the OS keyring")
+    ksub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser,
+                            help="add, remove or list")
+    q = ksub.add_parser("add", help="read key id and secret from a prompt or two stdin lines")
+    q.add_argument("source", help="name for the keys, used as an account's --source")
+    q = ksub.add_parser("remove", help="forget a keyring source")
+    q.add_argument("source", help="a name from: switcher keys list")
+    ksub.add_parser("list", help="list keyring sources")
+
+    _cmd(sub, "sandbox", "sandbox:run", "serve the sandbox (moto + local sign-in) until interrupted")
+    _cmd(sub, "doctor", "doctor:run", "show config path, keyring, partitions and endpoints")
+
+    p = _cmd(sub, "tray", "tray:tray", "start the tray app (or show the palette of the running one)")
+    p.add_argument("--sandbox", action="store_true", dest="tray_sandbox",
+                   help="run on the built-in sandbox even when accounts are configured")
+    _cmd(sub, "show", "tray:show", "show the running tray's palette")
+    _cmd(sub, "status", "tray:status", "print the running tray's status as JSON")
+    _cmd(sub, "quit", "tray:quit", "quit the running tray")
+    return parser

@@ -1,0 +1,69 @@
+"""login / creds / exec: the commands that use a target's session.
+
+Kept light: a cached ``switcher creds`` must not import boto3 or botocore, so everything
+AWS-facing is reached through ``core.switch``, which loads it only on a cache miss.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from switcher.core import config as store
+from switcher.core import switch
+from switcher.core.errors import AwsError, InputError
+from switcher.core.targets import resolve
+
+
+def _load_target(args):
+    # flags (duration, MFA code, region) are checked once, by core.switch, before any
+    # keyring or network work
+    config = store.load()
+    return config, resolve(config, args.target)
+
+
+def creds(args) -> int:
+    config, target = _load_target(args)
+    fmt = args.format or config.settings.creds_format
+    from switcher.core.creds_text import render
+
+    credentials = switch.get_credentials(
+        config, target, duration=args.duration, mfa_code=args.mfa_code, refresh=args.refresh
+    )
+    sys.stdout.write(render(credentials, fmt, region=target.region, profile=target.name))
+    return 0
+
+
+def login(args) -> int:
+    config, target = _load_target(args)
+    url = switch.console_url(
+        config, target, region=args.region, service=args.service,
+        destination=args.destination, duration=args.duration,
+        logout_first=True if args.logout_first else None, mfa_code=args.mfa_code,
+    )
+    if args.stdout:
+        sys.stdout.write(url + "\n")
+        return 0
+    from switcher.core.browser_open import open_url
+
+    # the same browser choice as the tray: the account's, else the global setting
+    try:
+        open_url(url, account=target.account_alias or target.name, color=target.color,
+                 spec_text=target.browser or config.settings.browser)
+    except InputError as exc:
+        raise AwsError(f"{exc}; or use --stdout to print the URL") from None
+    return 0
+
+
+def exec_(args) -> int:
+    cmd = list(args.cmd or [])  # cli.main puts everything after "--" here
+    if not cmd:
+        raise InputError("no command given: switcher exec TARGET [--mfa-code CODE] -- CMD [ARG]...")
+    config, target = _load_target(args)
+    from switcher.core.execute import check_not_nested, run
+
+    check_not_nested(target.name)
+    credentials = switch.get_credentials(
+        config, target, duration=args.duration, mfa_code=args.mfa_code
+    )
+    sys.stdout.flush()
+    return run(cmd, credentials, region=target.region, target=target.name)

@@ -1,0 +1,1 @@
+"""AWS callers: STS through botocore, base credentials, console sign-in."""

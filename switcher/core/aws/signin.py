@@ -1,0 +1,247 @@
+"""Console sign-in through the federation endpoint (DESIGN.md §4).
+
+Credentials travel only in the body of a form POST, never in a URL. The login URL this
+module returns carries a sign-in token that is valid for 15 minutes: callers must treat it
+as a secret (open it, or print it on request; never log it).
+
+Only the standard library is used here so that building a console URL costs two HTTP
+round trips and nothing else (no boto3 import on this path).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from switcher.core import validate as v
+from switcher.core.credentials import ASSUMED, CHAINED, FEDERATION_TOKEN, LONG_TERM, SESSION_TOKEN
+from switcher.core.errors import AwsError, InputError
+from switcher.core.partitions import PARTITIONS, partition_name
+
+FEDERATION_ENV = "SWITCHER_FEDERATION_URL"
+ISSUER = "switcher"  # shown by the console as where the session came from; aws-vault does the same
+TIMEOUT = 15.0  # seconds per request: the endpoint answers in well under one in practice
+
+# Console services that live outside any region: their pages take no ?region= parameter.
+GLOBAL_SERVICES = frozenset({
+    "account", "billing", "cloudfront", "costmanagement", "globalaccelerator", "iam",
+    "organizations", "route53", "route53domains", "support", "trustedadvisor",
+    "artifact", "budgets", "cost-reports", "health", "wafv2-global",
+})
+SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def federation_url(partition: str) -> str:
+    """The getSigninToken endpoint for a partition, or ``$SWITCHER_FEDERATION_URL``."""
+    override = os.environ.get(FEDERATION_ENV)
+    if override:
+        return _check_override(override)
+    try:
+        return PARTITIONS[partition].federation_url
+    except KeyError:
+        raise InputError(
+            f"partition {partition!r} has no console sign-in (known: {', '.join(PARTITIONS)})"
+        ) from None
+
+
+def _split(url: str):
+    """urlsplit, with ``.hostname`` and ``.port`` checked (both raise on garbage)."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname, parts.port  # noqa: B018 - evaluated for their ValueError
+    except ValueError:
+        return None
+    return parts
+
+
+def _check_override(url: str) -> str:
+    parts = _split(url.strip())
+    host = (parts and parts.hostname) or ""
+    if not parts or parts.scheme not in ("https", "http") or not host or not parts.path.endswith("/federation"):
+        raise InputError(
+            f"{FEDERATION_ENV} must be a full URL ending in /federation, "
+            "e.g. https://signin.example.com/federation"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise InputError(f"{FEDERATION_ENV} must not carry a query, fragment or user info")
+    # Session credentials are POSTed there: plain http only to this machine.
+    if parts.scheme == "http" and host not in _LOOPBACK:
+        raise InputError(f"{FEDERATION_ENV} must use https unless it points at this machine")
+    return urlunsplit(parts)
+
+
+def signin_base(partition: str) -> str:
+    """``scheme://host`` of the sign-in service (the federation override's, when set)."""
+    parts = urlsplit(federation_url(partition))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def destination_url(region: str, *, service: str | None = None,
+                    destination: str | None = None) -> str:
+    """The console page to land on: a region's home, a service, or a given console URL."""
+    region = v.check_region(region)
+    partition = PARTITIONS[_partition(region)]
+    if service and destination:
+        raise InputError("give either a service or a destination, not both")
+    if destination:
+        return _check_destination(destination, partition)
+    if service:
+        service = service.strip().lower()
+        if not SERVICE_RE.match(service):
+            raise InputError(
+                f"service {service!r} must be a console service name like ec2, s3 or iam"
+            )
+        if service in GLOBAL_SERVICES:
+            return f"https://console.{partition.console_domain}/{service}/home"
+        if service != "console":
+            host = partition.console_host(region)
+            return f"https://{host}/{service}/home?{urlencode({'region': region})}"
+    host = partition.console_host(region)
+    return f"https://{host}/console/home?{urlencode({'region': region})}"
+
+
+def _partition(region: str) -> str:
+    name = partition_name(region)
+    if name not in PARTITIONS:
+        raise InputError(f"region {region} is in partition {name}, which has no console sign-in")
+    return name
+
+
+def _check_destination(url: str, partition) -> str:
+    url = url.strip()
+    parts = _split(url)
+    host = ((parts and parts.hostname) or "").lower()
+    domain = partition.console_domain
+    # "console.aws.amazon.com" alone is the bare domain; anything else must sit under it
+    # and name a console host, so a link to some other page of aws.amazon.com is refused.
+    on_console = host == f"console.{domain}" or host.endswith(f".console.{domain}")
+    if not parts or parts.scheme != "https" or not on_console or parts.username or parts.port:
+        raise InputError(
+            f"destination must be an https URL on the {partition.name} console "
+            f"(https://…console.{domain}/…)"
+        )
+    return url
+
+
+def _credentials_kind(creds) -> str:
+    kind = getattr(creds, "kind", ASSUMED)
+    if kind in (LONG_TERM, SESSION_TOKEN) or not creds.session_token:
+        raise InputError(
+            "these credentials cannot sign in to the console (long-term keys and "
+            "GetSessionToken sessions are refused by AWS); assume a role first"
+        )
+    return kind
+
+
+def _post(url: str, fields: dict[str, str]) -> tuple[int, bytes]:
+    body = urlencode(fields).encode("ascii")
+    request = urllib.request.Request(
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
+    host = urlsplit(url).netloc
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read()
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError):
+            reason = f"no answer within {TIMEOUT:g} s"
+        elif isinstance(reason, OSError) and reason.strerror:
+            reason = reason.strerror
+        raise AwsError(f"cannot reach the console sign-in endpoint {host}: {reason}") from None
+
+
+def signin_token(creds, *, partition: str, session_duration: int | None = None) -> str:
+    """Exchange temporary credentials for a sign-in token (valid 15 minutes)."""
+    kind = _credentials_kind(creds)
+    url = federation_url(partition)
+    fields = {
+        "Action": "getSigninToken",
+        "Session": json.dumps({
+            "sessionId": creds.access_key_id,
+            "sessionKey": creds.secret_access_key,
+            "sessionToken": creds.session_token,
+        }),
+    }
+    # AWS refuses SessionDuration unless the role was assumed with long-term user keys;
+    # chained and federation-token sessions are sized by their own expiry instead.
+    if session_duration is not None and kind == ASSUMED:
+        fields["SessionDuration"] = str(v.check_duration(session_duration))
+    status, body = _post(url, fields)
+    if status == 400 and "SessionDuration" in fields:
+        # The credentials were chained after all (e.g. an SSO or session-token source):
+        # the documented fix is to ask again without SessionDuration.
+        del fields["SessionDuration"]
+        status, body = _post(url, fields)
+    host = urlsplit(url).netloc
+    if status != 200:
+        raise AwsError(_refusal(status, body, host, kind))
+    try:
+        token = json.loads(body)["SigninToken"]
+    except (ValueError, KeyError, TypeError):
+        raise AwsError(f"the console sign-in endpoint {host} gave no sign-in token") from None
+    if not isinstance(token, str) or not token:
+        raise AwsError(f"the console sign-in endpoint {host} gave an empty sign-in token")
+    return token
+
+
+def _refusal(status: int, body: bytes, host: str, kind: str) -> str:
+    if status in (400, 401, 403):
+        why = "the session credentials were refused"
+        if kind in (CHAINED, FEDERATION_TOKEN):
+            why += " (expired, or not allowed to sign in)"
+        else:
+            why += " (expired or revoked)"
+        return f"console sign-in failed at {host}: {why}"
+    return f"console sign-in failed at {host}: HTTP {status}"
+
+
+def login_url(creds, *, region: str, service: str | None = None,
+              destination: str | None = None, session_duration: int | None = None,
+              logout_first: bool = False) -> str:
+    """A one-time console sign-in URL for ``creds`` landing on the chosen page.
+
+    The result is a secret for 15 minutes. ``logout_first`` wraps it so that the browser
+    first signs out of any other console session (breaks the console's multi-session mode).
+    """
+    _credentials_kind(creds)  # refuse unusable credentials before any network call
+    dest = destination_url(region, service=service, destination=destination)
+    partition = _partition(region)
+    token = signin_token(creds, partition=partition, session_duration=session_duration)
+    url = build_login_url(federation_url(partition), dest, token)
+    if logout_first:
+        url = logout_wrapper(url, partition=partition)
+    return url
+
+
+def build_login_url(federation: str, destination: str, token: str) -> str:
+    return federation + "?" + urlencode({
+        "Action": "login",
+        "Issuer": ISSUER,
+        "Destination": destination,
+        "SigninToken": token,
+    })
+
+
+def logout_wrapper(url: str, *, partition: str) -> str:
+    """Sign out of the console first, then follow ``url``."""
+    base = signin_base(partition)
+    return f"{base}/oauth?" + urlencode({"Action": "logout", "redirect_uri": url})
+
+
+def parse_login_url(url: str) -> dict[str, str]:
+    """The query of a login URL (unwrapping a logout wrapper); for tests and diagnostics."""
+    query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    if query.get("Action") == "logout" and "redirect_uri" in query:
+        return parse_login_url(query["redirect_uri"])
+    return query

@@ -1,0 +1,1 @@
+"""Secrets: the OS keyring, its fast Secret Service path, the session cache, keyring sources."""

@@ -1,0 +1,79 @@
+"""Export our targets as text other tools read: AWS CLI profiles (~/.aws/config) and the
+AWS Extend Switch Roles configuration. Both name a target's section the same way
+(:func:`esr.section_names`), so the importer maps them back."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+from switcher.core.model import Config
+from switcher.core.partitions import partition_name
+from switcher.core.share import esr
+
+
+def to_esr(config: Config) -> str:
+    return esr.render(config)
+
+
+def _via_profile(config: Config, names: dict[tuple[str, str], str], via: str) -> str:
+    alias, _, role_name = via.partition("/")
+    account = config.account(alias)
+    role = account.role(role_name) if account and role_name else None
+    if role is None and account and not role_name and len(account.roles) == 1:
+        role = account.roles[0]
+    return names[(account.alias, role.name)] if role else via  # else: an AWS CLI profile
+
+
+def switcher_command() -> str:
+    """How the AWS CLI should run us: the absolute path of the running ``switcher`` when
+    it can be found (a credential_process runs without the user's shell PATH tweaks)."""
+    from switcher.core.self_command import own_argv
+
+    return own_argv(fallback=["switcher"])[0]
+
+
+def _command_line(*argv: str) -> str:
+    # botocore splits credential_process with shlex on POSIX and with Windows rules on
+    # Windows; a path with spaces must survive either.
+    return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
+
+
+def to_aws_config(config: Config, command: str | None = None) -> str:
+    """Profiles the AWS CLI can use as they are. Targets whose base credentials only
+    Switcher can get (a keyring source, or its own default chain) become
+    ``credential_process`` profiles that run ``switcher creds``: a role_arn profile
+    without source_profile is refused by botocore ("Partial credentials found in
+    assume-role")."""
+    lines = ["# AWS CLI role profiles, exported by Switcher."]
+    keyring = set(config.keyring_sources)
+    names = esr.section_names(config)
+    for account in config.accounts:
+        partition = partition_name(account.region)
+        for role in account.roles:
+            arn = f"arn:{partition}:iam::{account.id}:role/{role.name}"
+            lines += ["", f"[profile {names[(account.alias, role.name)]}]"]
+            if not role.via and (not account.source or account.source in keyring):
+                base = (f"Switcher keyring source {account.source}" if account.source
+                        else "Switcher's default credentials")
+                target = f"{account.alias}/{role.name}"
+                lines += [f"# {arn}, assumed by Switcher with {base}",
+                          "credential_process = " + _command_line(
+                              command or switcher_command(), "creds", target, "--format", "json"),
+                          f"region = {account.region}"]
+                continue  # MFA, external id and duration are applied by Switcher itself
+            lines.append(f"role_arn = {arn}")
+            if role.via:
+                lines.append(f"source_profile = {_via_profile(config, names, role.via)}")
+            else:
+                lines.append(f"source_profile = {account.source}")
+            lines.append(f"region = {account.region}")
+            mfa = role.mfa_serial or account.mfa_serial
+            if mfa:
+                lines.append(f"mfa_serial = {mfa}")
+            if role.external_id:
+                lines.append(f"external_id = {role.external_id}")
+            if role.duration:
+                lines.append(f"duration_seconds = {role.duration}")
+    return "\n".join(lines) + "\n"

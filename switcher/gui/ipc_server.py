@@ -1,0 +1,195 @@
+"""The tray's end of the single-instance channel (protocol and client: ``switcher.ipc``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from typing import Any
+
+from switcher.core.errors import InputError
+from switcher.core.paths import lock_path, socket_path
+from switcher.ipc import COMMANDS, MAX_LINE, PROTOCOL, decode, encode
+
+ACCEPT_RETRY_MS = 1000
+
+
+class Server:
+    """The tray's end: QLockFile for one instance per user, a local socket for commands.
+
+    On Unix the socket is a plain AF_UNIX one watched by QSocketNotifier: QtNetwork (for
+    QLocalServer) would add ~3.5 MB to the idle tray (DESIGN §7). Windows uses QLocalServer
+    (named pipes). Replies are one short line, so each request is read without blocking
+    and answered in one go.
+    """
+
+    def __init__(self, handler) -> None:
+        from switcher.gui.qt import QLockFile
+
+        self.handler = handler  # callable(dict) -> dict, runs on the main thread
+        self.lock = QLockFile(str(lock_path()))
+        # 0 disables the age rule: a live tray's lock never goes stale; a dead one's does
+        # (QLockFile checks whether the recorded pid still runs).
+        self.lock.setStaleLockTime(0)
+        self.server = None
+        self._notifier = None
+        self._conns: dict[int, tuple] = {}  # fd -> (socket, notifier, buffer)
+
+    def acquire(self) -> bool:
+        # tryLock itself recovers a lock left by a crash: it checks that the recorded pid
+        # still runs and is a process of the same name.
+        return self.lock.tryLock(200)
+
+    def listen(self) -> None:
+        if sys.platform == "win32":
+            self._listen_qt()
+            return
+        from switcher.gui.qt import QSocketNotifier
+
+        path = str(socket_path())
+        try:
+            os.unlink(path)  # a stale socket file after a crash; we hold the lock
+        except FileNotFoundError:
+            pass
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)  # the socket is born 0600: no window for others
+        try:
+            sock.bind(path)
+        except OSError as exc:
+            sock.close()
+            raise InputError(f"cannot listen on {path}: {exc.strerror or exc}") from None
+        finally:
+            os.umask(old_umask)
+        sock.listen(8)
+        sock.setblocking(False)
+        self.server = sock
+        self._path = path
+        self._notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._accept)
+
+    def _accept(self, *_args) -> None:
+        from switcher.gui.qt import QSocketNotifier
+
+        while self.server is not None:
+            try:
+                conn, _ = self.server.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                # EMFILE and the like leave the connection pending, so the notifier would
+                # fire again at once and spin; back off and retry once fds may be free.
+                self._pause_accepting()
+                return
+            conn.setblocking(False)
+            notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
+            fd = conn.fileno()
+            notifier.activated.connect(lambda *_a, fd=fd: self._on_readable(fd))
+            self._conns[fd] = (conn, notifier, b"")
+
+    def _pause_accepting(self) -> None:
+        from switcher.gui.qt import QTimer
+
+        if self._notifier is None:
+            return
+        self._notifier.setEnabled(False)
+        QTimer.singleShot(ACCEPT_RETRY_MS, self._resume_accepting)
+
+    def _resume_accepting(self) -> None:
+        if self._notifier is not None and self.server is not None:
+            self._notifier.setEnabled(True)
+
+    def _on_readable(self, fd: int) -> None:
+        entry = self._conns.get(fd)
+        if entry is None:
+            return
+        conn, notifier, buf = entry
+        try:
+            chunk = conn.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk or len(buf) + len(chunk) > MAX_LINE:
+            self._drop(fd)  # gone before a full line, or not a client of ours
+            return
+        buf += chunk
+        if b"\n" not in buf:
+            self._conns[fd] = (conn, notifier, buf)
+            return
+        notifier.setEnabled(False)
+        reply = self._reply(buf.split(b"\n", 1)[0])
+        try:
+            conn.settimeout(2)  # the client is waiting for this line; do not hang on it
+            conn.sendall(encode(reply))
+        except OSError:
+            pass
+        self._drop(fd)
+
+    def _drop(self, fd: int) -> None:
+        conn, notifier, _ = self._conns.pop(fd)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        conn.close()
+
+    def _reply(self, line: bytes) -> dict[str, Any]:
+        try:
+            message = decode(line)
+            if message.get("v") != PROTOCOL:
+                return {"ok": False, "error": f"protocol {message.get('v')!r} not supported"}
+            if message.get("cmd") not in COMMANDS:
+                return {"ok": False, "error": f"unknown command {message.get('cmd')!r}"}
+            return self.handler(message)
+        except InputError as exc:
+            return {"ok": False, "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the client hanging
+            return {"ok": False, "error": f"internal error ({type(exc).__name__})"}
+
+    # --- Windows: QLocalServer over a named pipe ----------------------------------------
+
+    def _listen_qt(self) -> None:
+        from switcher.gui.qt import QtNetwork
+
+        path = str(socket_path())
+        QLocalServer = QtNetwork.QLocalServer
+        QLocalServer.removeServer(path)
+        self.server = QLocalServer()
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not self.server.listen(path):
+            raise InputError(f"cannot listen on {path}: {self.server.errorString()}")
+        self.server.newConnection.connect(self._on_qt_connection)
+
+    def _on_qt_connection(self) -> None:
+        while self.server.hasPendingConnections():
+            conn = self.server.nextPendingConnection()
+            conn.setProperty("buf", b"")
+            conn.readyRead.connect(lambda c=conn: self._on_qt_ready(c))
+            conn.disconnected.connect(conn.deleteLater)
+
+    def _on_qt_ready(self, conn) -> None:
+        buf = bytes(conn.property("buf") or b"") + bytes(conn.readAll())
+        if len(buf) > MAX_LINE:
+            conn.abort()
+            return
+        if b"\n" not in buf:
+            conn.setProperty("buf", buf)
+            return
+        conn.write(encode(self._reply(buf.split(b"\n", 1)[0])))
+        conn.flush()
+        conn.disconnectFromServer()
+
+    def close(self) -> None:
+        for fd in list(self._conns):
+            self._drop(fd)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if isinstance(self.server, socket.socket):
+            self.server.close()
+            try:
+                os.unlink(self._path)
+            except OSError:
+                pass
+        elif self.server is not None:
+            self.server.close()
+        self.server = None
+        self.lock.unlock()

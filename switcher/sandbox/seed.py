@@ -1,0 +1,101 @@
+"""Demo data for the sandbox: accounts in a throwaway config, and base credentials.
+
+The base credentials are a real IAM user created in moto, with its access keys in a
+temporary AWS shared-credentials file as profile ``sandbox`` — moto's throwaway keys, so
+no keyring is needed for the sandbox to work.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+from switcher.core import config as config_store
+from switcher.core import paths
+from switcher.core.model import Account, Config, Role, Settings
+
+SOURCE = "sandbox"
+USER = "sandbox-user"
+MOTO_ACCOUNT = "123456789012"  # moto's default account: where the IAM user lives
+MFA_SERIAL = f"arn:aws:iam::{MOTO_ACCOUNT}:mfa/{USER}"
+EXTERNAL_ID = "sandbox-partner-42"
+PROFILE_TARGET = "sandbox-legacy"
+
+
+def demo_config() -> Config:
+    accounts = (
+        Account("acme-dev", "111111111111", region="eu-west-1", color="B7CA9D", source=SOURCE,
+                roles=(Role("Developer"), Role("ReadOnly"))),
+        Account("acme-prod", "222222222222", region="us-east-1", color="F2B0A9", source=SOURCE,
+                roles=(Role("Admin", mfa_serial=MFA_SERIAL, duration=3600),
+                       Role("team/ops/Deploy"))),
+        Account("acme-audit", "333333333333", region="us-west-2", color="99BCE3",
+                roles=(Role("Auditor", via="acme-dev/Developer"),)),
+        Account("partner-data", "444444444444", region="eu-central-1", color="FAD791",
+                source=SOURCE, roles=(Role("DataAccess", external_id=EXTERNAL_ID),)),
+        Account("gov-west", "555555555555", region="us-gov-west-1", color="FBBF93",
+                source=SOURCE, roles=(Role("Operator"),)),
+        Account("china-north", "666666666666", region="cn-north-1", color="C9B3E6",
+                source=SOURCE, roles=(Role("Viewer"),)),
+    )
+    return Config(accounts=accounts, settings=Settings())
+
+
+def create_user_keys(moto_url: str, user: str = USER) -> tuple[str, str]:
+    """A real IAM user in moto and its access keys (long-term, AKIA...).
+
+    moto's state is global to the process, so a second sandbox in the same process (tests,
+    or a restarted tray sandbox) finds the user already there and makes a sibling.
+    """
+    import boto3
+
+    iam = boto3.session.Session().client(
+        "iam", endpoint_url=moto_url, region_name="us-east-1",
+        aws_access_key_id="sandbox-bootstrap", aws_secret_access_key="sandbox-bootstrap",
+    )
+    name = user
+    for n in itertools.count(2):
+        try:
+            iam.create_user(UserName=name)
+            break
+        except iam.exceptions.EntityAlreadyExistsException:
+            name = f"{user}-{n}"
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def write_aws_files(root: Path, keys: tuple[str, str], *, profile: str = SOURCE,
+                    with_role_profile: bool = True) -> tuple[Path, Path]:
+    """AWS CLI config and credentials files with ``profile`` (and a role profile target)."""
+    config_file, creds_file = root / "aws-config", root / "aws-credentials"
+    text = f"[profile {profile}]\nregion = us-east-1\n"
+    if with_role_profile:
+        text += (
+            f"\n[profile {PROFILE_TARGET}]\n"
+            "role_arn = arn:aws:iam::777777777777:role/LegacyAdmin\n"
+            f"source_profile = {profile}\nregion = us-east-2\n"
+        )
+    _write_private(config_file, text)
+    _write_private(creds_file, f"[{profile}]\naws_access_key_id = {keys[0]}\n"
+                               f"aws_secret_access_key = {keys[1]}\n")
+    return config_file, creds_file
+
+
+def seed(root: Path, moto_url: str) -> dict[str, str]:
+    """Fill ``root`` with a config dir and AWS files; return the variables pointing there."""
+    keys = create_user_keys(moto_url)
+    config_dir = root / "config"
+    config_store.save(demo_config(), config_dir / paths.CONFIG_NAME)
+    aws_config, aws_creds = write_aws_files(root, keys)
+    return {
+        "SWITCHER_CONFIG_DIR": str(config_dir),
+        "AWS_CONFIG_FILE": str(aws_config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(aws_creds),
+    }

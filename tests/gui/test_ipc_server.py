@@ -1,0 +1,186 @@
+"""Single-instance channel: JSON lines with a protocol version over a 0700 local socket,
+one lock per user, stale-lock recovery, exit 3 with no tray."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from switcher import ipc
+from switcher.core import paths
+from switcher.core.errors import NoTrayError
+from switcher.gui.ipc_server import Server
+
+from .tray_env import QT_LOG_IGNORE
+
+pytestmark = QT_LOG_IGNORE
+
+
+@pytest.fixture
+def runtime(tmp_path, monkeypatch):
+    path = tmp_path / "runtime"
+    monkeypatch.setenv("SWITCHER_RUNTIME_DIR", str(path))
+    return path
+
+
+def in_thread(fn):
+    box = {}
+
+    def run():
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001
+            box["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, box
+
+
+@pytest.fixture
+def server(qtbot, runtime):
+    seen = []
+
+    def handler(message):
+        seen.append(message)
+        return {"ok": True, "echo": message["cmd"]}
+
+    srv = Server(handler)
+    assert srv.acquire()
+    srv.listen()
+    srv.seen = seen
+    yield srv
+    srv.close()
+
+
+def ask(qtbot, fn):
+    thread, box = in_thread(fn)
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=10_000)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def test_request_and_reply(qtbot, server, runtime):
+    reply = ask(qtbot, lambda: ipc.request("status"))
+    assert reply == {"v": ipc.PROTOCOL, "ok": True, "echo": "status"}
+    assert server.seen == [{"v": ipc.PROTOCOL, "cmd": "status"}]
+    assert stat.S_IMODE(runtime.stat().st_mode) == 0o700
+    mode = stat.S_IMODE(os.stat(paths.socket_path()).st_mode)
+    assert mode & 0o077 == 0, oct(mode)
+
+
+def raw(line: bytes) -> dict:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(5)
+    sock.connect(str(paths.socket_path()))
+    sock.sendall(line)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    sock.close()
+    return json.loads(data)
+
+
+def test_wrong_version_and_unknown_command_are_refused(qtbot, server):
+    reply = ask(qtbot, lambda: raw(b'{"v": 99, "cmd": "status"}\n'))
+    assert reply["ok"] is False and "protocol 99" in reply["error"]
+    reply = ask(qtbot, lambda: raw(b'{"v": 1, "cmd": "format-disk"}\n'))
+    assert reply["ok"] is False and "unknown command" in reply["error"]
+    reply = ask(qtbot, lambda: raw(b"not json\n"))
+    assert reply["ok"] is False
+    assert server.seen == []
+
+
+def test_one_instance_per_user(qtbot, server):
+    other = Server(lambda m: {"ok": True})
+    assert other.acquire() is False
+
+
+def test_no_tray_is_exit_3(runtime):
+    with pytest.raises(NoTrayError) as exc:
+        ipc.request("status")
+    assert exc.value.exit_code == 3
+
+
+def test_stale_socket_file_without_a_server_is_no_tray(runtime):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(paths.socket_path()))  # left behind by a crash: nobody listens
+    sock.close()
+    with pytest.raises(NoTrayError):
+        ipc.request("show")
+
+
+def test_stale_lock_of_a_dead_process_is_recovered(qtbot, runtime):
+    # a lock written by a tray process that died: same format QLockFile writes
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    paths.lock_path().write_text(f"{dead.pid}\npython3\n{socket.gethostname()}\n")
+    srv = Server(lambda m: {"ok": True})
+    try:
+        assert srv.acquire() is True
+        srv.listen()
+        assert ask(qtbot, lambda: ipc.request("ping"))["ok"] is True
+    finally:
+        srv.close()
+
+
+def test_a_failing_handler_still_answers_and_the_server_keeps_serving(qtbot, runtime):
+    calls = []
+
+    def handler(message):
+        calls.append(message["cmd"])
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return {"ok": True}
+
+    srv = Server(handler)
+    assert srv.acquire()
+    srv.listen()
+    try:
+        reply = ask(qtbot, lambda: ipc.request("status"))
+        assert reply["ok"] is False and reply["error"] == "internal error (RuntimeError)"
+        assert ask(qtbot, lambda: ipc.request("ping"))["ok"] is True
+    finally:
+        srv.close()
+    assert not paths.socket_path().exists()  # a closed server leaves no socket behind
+    with pytest.raises(NoTrayError):
+        ipc.request("ping")
+
+
+def test_accept_failure_backs_off_instead_of_spinning(qtbot, server, monkeypatch):
+    import errno
+
+    calls = []
+    real_accept = socket.socket.accept
+
+    def out_of_fds(self):
+        if self.fileno() == server.server.fileno():
+            calls.append(1)
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real_accept(self)
+
+    monkeypatch.setattr(socket.socket, "accept", out_of_fds)
+    client = socket.socket(socket.AF_UNIX)
+    client.connect(str(paths.socket_path()))  # stays pending: accept keeps failing
+    try:
+        qtbot.wait(300)
+        assert 1 <= len(calls) <= 2, f"accept called {len(calls)} times in 300 ms"
+        # once fds are free again the pending client is served after the back-off
+        monkeypatch.setattr(socket.socket, "accept", real_accept)
+        client.settimeout(5)
+        client.sendall(b'{"v": 1, "cmd": "ping"}\n')
+        qtbot.waitUntil(lambda: bool(server.seen), timeout=3000)
+        assert server.seen == [{"v": ipc.PROTOCOL, "cmd": "ping"}]
+    finally:
+        client.close()
