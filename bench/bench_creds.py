@@ -3,7 +3,7 @@ assume-role``, all on the same in-process moto server, in one run.
 
     .venv/bin/python bench/bench_creds.py [--runs N]
 
-Budgets (DESIGN §7): cold <= 0.8x awsume, cached <= 0.3x awsume. Every tool runs as a
+Budgets: cold <= 0.8x awsume, cached <= 0.3x awsume. Every tool runs as a
 fresh subprocess, interleaved round by round so machine noise hits all of them alike; the
 figure per tool is the median. The cache needs a keyring, so the bench starts its own
 private D-Bus + gnome-keyring-daemon (never the developer's). Exit status 1 when a budget

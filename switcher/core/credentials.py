@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-# How the credentials were obtained decides what the console sign-in may send (DESIGN §4).
+# How the credentials were obtained decides what the console sign-in may send: AWS takes
+# SessionDuration only for roles assumed with long-term keys (see aws/signin.py).
 LONG_TERM = "long-term"  # IAM user keys: can AssumeRole, cannot sign in to the console
 ASSUMED = "assumed"  # AssumeRole called with long-term keys: SessionDuration allowed
 CHAINED = "chained"  # AssumeRole called with temporary credentials: no SessionDuration, <= 1 h

@@ -1,4 +1,5 @@
-"""Partition facts (DESIGN.md §4): which sign-in and console hosts a region uses."""
+"""Partition facts: which sign-in and console hosts a region uses (IAM guide, "Enable
+custom identity broker access to the AWS console"; regions from botocore's partitions.json)."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ class _Field:
         n = len(term)
         if n >= 3:
             # imported on the first typo search, not with the palette the tray builds at
-            # startup: ~2 MB of resident memory the idle tray does without (DESIGN §7)
+            # startup: ~2 MB of resident memory the idle tray does without
             from rapidfuzz import fuzz, process
 
             for _, score, i in process.extract(

@@ -18,7 +18,7 @@ class Server:
     """The tray's end: QLockFile for one instance per user, a local socket for commands.
 
     On Unix the socket is a plain AF_UNIX one watched by QSocketNotifier: QtNetwork (for
-    QLocalServer) would add ~3.5 MB to the idle tray (DESIGN §7). Windows uses QLocalServer
+    QLocalServer) would add ~3.5 MB to the idle tray. Windows uses QLocalServer
     (named pipes). Replies are one short line, so each request is read without blocking
     and answered in one go.
     """

@@ -1,5 +1,5 @@
-"""Keep the tray's resident memory near what it really uses (DESIGN §7: ≤ 60 MB idle,
-≤ 100 MB after a switch).
+"""Keep the tray's resident memory near what it really uses (the budgets in README.md's
+Performance table: a bare PySide6 tray + 12 MB idle, + 45 MB after the first switch).
 
 Two things hold memory a long-lived tray no longer needs:
 

@@ -21,6 +21,7 @@ from switcher.gui.controller import Controller
 from switcher.gui.qt import QApplication, QEvent, QObject, QSystemTrayIcon, QTimer
 from switcher.gui.tray import Tray, TrayMenu
 
+PAINT_TRACE_ENV = "SWITCHER_TRACE_FILE"  # bench/bench_palette.py: see gui/palette/paint_trace.py
 READY_MARKER = "switcher: tray ready"  # tests and bench/ wait for this line on stdout
 STAGE2_DELAY_MS = 150
 WARM_UP_IDLE_MS = 10 * 60 * 1000
@@ -124,17 +125,19 @@ class TrayApp:
         self.controller.scan_sessions()
 
     def _install_quickswitch(self) -> None:
-        try:
-            from switcher.gui import quickswitch
-        except ImportError as exc:
-            self.quickswitch_error = f"palette not available: {exc}"
-            return
+        from switcher.gui import quickswitch
+
         try:
             self.quickswitch = quickswitch.install(self)
             self._apply_quickswitch_settings()
-            palette = getattr(self.quickswitch, "palette", None)
-            if palette is not None:  # a hotkey opens it without going through us
-                self._palette_watch = _OnShow(palette, self.warm_up)
+            palette = self.quickswitch.palette
+            # a hotkey opens it without going through us
+            self._palette_watch = _OnShow(palette, self.warm_up)
+            trace_file = os.environ.get(PAINT_TRACE_ENV)
+            if trace_file:
+                from switcher.gui.palette import paint_trace
+
+                self._paint_trace = paint_trace.install(palette, trace_file)
         except Exception as exc:  # noqa: BLE001 - the tray must survive a palette failure
             self.quickswitch = None
             self.quickswitch_error = f"palette failed to start: {type(exc).__name__}: {exc}"

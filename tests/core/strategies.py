@@ -1,4 +1,4 @@
-"""Hypothesis strategies for valid model values (the rules of DESIGN §4, ASCII as IAM is)."""
+"""Hypothesis strategies for valid model values (IAM's and STS's rules, ASCII as IAM is)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 ``keyring`` spends ~40 ms importing itself and scanning entry points, and its SecretService
 backend imports ``cryptography`` for the session encryption; a cached ``switcher creds``
-must be far quicker than that (DESIGN §7). When keyring would pick the Secret Service
+must take a few interpreter start-ups at most. When keyring would pick the Secret Service
 anyway, we speak the same protocol with jeepney directly and store items exactly as
 keyring's SecretService backend does (default collection, attributes ``service`` and
 ``username``), so either path reads what the other wrote. Anything unusual — another

@@ -20,7 +20,6 @@ from switcher.core.errors import InputError
 from switcher.core.model import DEFAULT_REGION, Account, Config, Role
 from switcher.core.partitions import PARTITIONS, partition_name
 from switcher.core.share import esr
-from switcher.core.share.exporter import to_aws_config, to_esr  # noqa: F401  (callers from before the split)
 from switcher.core.share.links import parse_link
 from switcher.core.targets import read_aws_profiles
 

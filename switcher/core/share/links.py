@@ -1,4 +1,4 @@
-"""Console Switch Role links (DESIGN §4): build one for a target, parse one back.
+"""Console Switch Role links (https://signin.aws.amazon.com/switchrole?...): build one for a target, parse one back.
 
 A link only pre-fills the console's "Switch Role" form; it carries no secret, so it is
 safe to share in chat or on a team page.

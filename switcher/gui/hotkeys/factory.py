@@ -20,12 +20,8 @@ def create_backend(parent: QObject | None = None) -> HotkeyBackend:
         return MacBackend(parent)
     platform = QGuiApplication.platformName()
     if platform == "xcb":
-        try:
-            from switcher.gui.hotkeys.x11 import X11Backend
-        except ImportError:
-            return UnsupportedBackend(
-                "global hotkeys on X11 need python-xlib (pip install python-xlib); "
-                f"meanwhile {SHOW_COMMAND_HINT}", parent)
+        from switcher.gui.hotkeys.x11 import X11Backend  # libX11 through ctypes: nothing to install
+
         return X11Backend(os.environ.get("DISPLAY"), parent)
     if platform.startswith("wayland"):
         from switcher.gui.hotkeys.wayland_portal import PortalBackend

@@ -3,7 +3,7 @@ QSocketNotifier so that key presses arrive as ordinary Qt events on the main thr
 
 The connection is libX11's own (through ctypes): Qt has already loaded the library, so
 hotkeys cost the idle tray next to nothing, where python-xlib cost ~4 MB of resident
-memory and ~40 modules (DESIGN §7).
+memory and ~40 modules, a tenth of the idle tray's budget.
 
 A grab is per (keycode, exact modifier state), so every combination is grabbed four times:
 plain, with CapsLock, with NumLock, and with both - otherwise the hotkey dies whenever a

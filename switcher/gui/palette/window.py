@@ -8,9 +8,7 @@ a failure is shown in red under the search field (the tray notifies as well).
 
 from __future__ import annotations
 
-import os
 import re
-import time
 
 from switcher.gui.palette.delegate import TargetDelegate
 from switcher.gui.palette.filter import RankedModel
@@ -45,7 +43,6 @@ WIDTH, HEIGHT = 680, 460
 SPINNER_MS = 80
 ERROR_CHARS = 320  # about four wrapped lines; the tooltip keeps the whole message
 _LONG_RUN = re.compile(r"\S{40}")  # ARNs and request ids have no space to wrap at
-TRACE_ENV = "SWITCHER_TRACE_FILE"  # bench: where to note the moment the palette is painted
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
@@ -74,7 +71,6 @@ class PaletteWindow(QWidget):
         self._quiet_query = False
         self._pending: tuple[str, str] | None = None
         self._was_active = False
-        self._trace_pending = False
         self._targets_dirty = True
 
         self.targets_model = TargetModel(controller.session_seconds_left, self)
@@ -122,7 +118,6 @@ class PaletteWindow(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
-        self.list.viewport().installEventFilter(self)
         self.list.doubleClicked.connect(lambda index: self.trigger("console", index))
         layout.addWidget(self.list, 1)
 
@@ -198,7 +193,6 @@ class PaletteWindow(QWidget):
         else:
             self._select_row(0)
         self._centre_under_mouse()
-        self._trace_pending = bool(os.environ.get(TRACE_ENV))
         self.show()
         self.raise_()
         self.activateWindow()
@@ -223,14 +217,6 @@ class PaletteWindow(QWidget):
         # a little above the middle, where the eye lands, like other launchers
         self.move(QPoint(area.left() + (area.width() - self.width()) // 2,
                          area.top() + max((area.height() - self.height()) * 2 // 5, 0)))
-
-    def _trace_painted(self) -> None:
-        # bench/bench_palette.py: the moment the rows are first painted after a show
-        self._trace_pending = False
-        path = os.environ.get(TRACE_ENV)
-        if path:
-            with open(path, "a", encoding="ascii") as handle:
-                handle.write(f"palette-painted {time.monotonic():.6f}\n")
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
@@ -272,10 +258,6 @@ class PaletteWindow(QWidget):
     # --- keys and actions ----------------------------------------------------------------
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if self._trace_pending and event.type() == QEvent.Type.Paint and obj is self.list.viewport():
-            QTimer.singleShot(0, self._trace_painted)  # after this paint, not before it
-            self._trace_pending = False
-            return False
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             return self._on_key(event)  # type: ignore[arg-type]
         return super().eventFilter(obj, event)

@@ -11,19 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from switcher.core.model import Account, Config, Role
-from switcher.core.share import esr, exporter, importer
+from switcher.core.share import esr, exporter
 from switcher.core.targets import read_aws_profiles
 
 from ..strategies import accounts, configs
 
 sources = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=12).map(
     lambda s: "Src_" + s)
-
-
-def test_the_importer_still_offers_the_exports():
-    # The GUI's settings window and older callers import them from there.
-    assert importer.to_aws_config is exporter.to_aws_config
-    assert importer.to_esr is exporter.to_esr
 
 
 def test_credential_process_runs_the_switcher_beside_our_interpreter():
