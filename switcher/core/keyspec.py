@@ -9,6 +9,7 @@ here are still tested. "Meta" is the Super/Windows/Command key everywhere.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from switcher.core.errors import InputError
@@ -237,8 +238,9 @@ def check(spec: str | None) -> str | None:
     return normalise(str(spec))
 
 
-def conflicts(specs: dict[str, str]) -> dict[str, str]:
-    """{owner: spec} -> {owner: message} for every owner whose combo another owner uses."""
+def conflicts(specs: dict[str, str], label: Callable[[str], str] = str) -> dict[str, str]:
+    """{owner: spec} -> {owner: message} for every owner whose spec is invalid or whose
+    combo an earlier owner has; ``label`` names that earlier owner in the message."""
     seen: dict[str, str] = {}
     out: dict[str, str] = {}
     for owner, spec in specs.items():
@@ -248,7 +250,7 @@ def conflicts(specs: dict[str, str]) -> dict[str, str]:
             out[owner] = str(exc)
             continue
         if canonical in seen:
-            out[owner] = f"{canonical} is already used by {seen[canonical]}"
+            out[owner] = f"{canonical} is already used by {label(seen[canonical])}"
         else:
             seen[canonical] = owner
     return out

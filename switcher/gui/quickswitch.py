@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from switcher.core import keyspec
+from switcher.core import hotkeys, keyspec
 from switcher.core.errors import InputError
 from switcher.core.model import Settings
 from switcher.core.targets import Target
@@ -20,8 +20,6 @@ from switcher.gui.hotkeys import HotkeyBackend, HotkeyError, create_backend
 from switcher.gui.key_capture import KeyCaptureEdit
 from switcher.gui.palette import PaletteWindow
 from switcher.gui.qt import QObject
-
-PALETTE = "palette"
 
 
 class QuickSwitch(QObject):
@@ -34,7 +32,7 @@ class QuickSwitch(QObject):
         lost = getattr(self.backend, "connection_lost", None)  # only the X11 backend has it
         if lost is not None:
             lost.connect(lambda reason: self.ctx.notify("Global hotkeys stopped", reason))
-        # canonical combo -> owner ("palette" or a target name) of what is registered now
+        # canonical combo -> owner (hotkeys.PALETTE or a target name) of what is registered now
         self._registered: dict[str, str] = {}
         self._wanted: dict[str, tuple[str, Callable[[], None]]] = {}
         self._status: dict[str, str] = {}
@@ -57,13 +55,8 @@ class QuickSwitch(QObject):
     # --- hotkeys -------------------------------------------------------------------------
 
     def apply_settings(self, settings: Settings, targets: Sequence[Target]) -> None:
-        specs: dict[str, str] = {}
-        if settings.palette_hotkey:
-            specs[PALETTE] = settings.palette_hotkey
-        for target in targets:
-            if target.hotkey:
-                specs[target.name] = target.hotkey
-        problems = keyspec.conflicts(specs)
+        specs = hotkeys.owned_hotkeys(settings.palette_hotkey, ((t.name, t.hotkey) for t in targets))
+        problems = hotkeys.conflicts(specs)
         wanted: dict[str, tuple[str, Callable[[], None]]] = {}
         status: dict[str, str] = {}
         owners: dict[str, str] = {}
@@ -76,8 +69,6 @@ class QuickSwitch(QObject):
                 key = f"{combo} ({owner})" if combo in owners else combo
                 owners[key] = owner
                 status[key] = problems[owner]
-                if owners.get(combo) == PALETTE:  # name the palette the way people know it
-                    status[key] = status[key].replace(f"used by {PALETTE}", "used by the search palette")
             else:
                 owners[combo] = owner
                 wanted[combo] = (owner, self._callback_for(owner))
@@ -89,7 +80,7 @@ class QuickSwitch(QObject):
         self._report()
 
     def _callback_for(self, owner: str) -> Callable[[], None]:
-        if owner == PALETTE:
+        if owner == hotkeys.PALETTE:
             return self._on_palette_hotkey
         return lambda: self.controller.open_console(owner)
 
@@ -128,10 +119,9 @@ class QuickSwitch(QObject):
             if key not in self._reported:
                 self._reported.add(key)
                 owner = self._owners.get(combo, "")
-                what = "the search palette" if owner == PALETTE else owner
                 # a duplicate's status key is "combo (owner)"; name the owner once
                 shown = combo.removesuffix(f" ({owner})")
-                self.ctx.notify("Hotkey not available", f"{shown} for {what}: {state}")
+                self.ctx.notify("Hotkey not available", f"{shown} for {hotkeys.owner_label(owner)}: {state}")
 
     def suspend(self, on: bool) -> None:
         """Release every grab while a KeyCaptureEdit records a combination."""

@@ -157,7 +157,7 @@ class TrayApp:
             self.tray_obj.popup_menu()
 
     def open_settings(self, page: str | None = None) -> None:
-        from switcher.gui.settings import SettingsWindow
+        from switcher.gui.settings.window import SettingsWindow
 
         if self.settings_window is None:
             self.settings_window = SettingsWindow(self.controller, quickswitch=self.quickswitch)

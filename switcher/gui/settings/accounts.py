@@ -1,20 +1,21 @@
-"""Accounts and roles editor.
+"""Accounts and roles editor: the widgets over the drafts of ``drafts.AccountDrafts``.
 
-Works on drafts (plain dicts, one per account) so that half-typed values never reach the
-config; ``build()`` turns the drafts into validated ``Account`` objects. The window merges
-them onto the file as it is on disk at save time, so a CLI edit made meanwhile survives.
+Every edit goes to the drafts first; what the page marks as wrong (a field's red frame, a
+cell's, the summary line) is what the drafts say, so the marks and the summary never
+disagree. The window merges ``build()`` onto the file as it is on disk at save time, so a
+CLI edit made meanwhile survives.
 """
 
 from __future__ import annotations
 
-import copy
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from switcher.core import browser_spec, keyspec
-from switcher.core import validate as v
 from switcher.core.errors import InputError
-from switcher.core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config, Role
+from switcher.core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config
 from switcher.gui import icons
+from switcher.gui.key_capture import KeyCaptureEdit
 from switcher.gui.labels import LOGOUT_CHOICES
 from switcher.gui.qt import (
     QAbstractItemView,
@@ -41,21 +42,24 @@ from switcher.gui.qt import (
     QWidget,
     Signal,
 )
-from switcher.gui.settings.fields import Field, SummaryLine, add_browser_choices, set_invalid
+from switcher.gui.settings.drafts import (
+    FIELD_CHECKS,
+    REQUIRED_FIELDS,
+    ROLE_COLUMNS,
+    ROLE_HEADERS,
+    AccountDrafts,
+    Draft,
+    safe_color,
+)
+from switcher.gui.settings.fields import (
+    Field,
+    SummaryLine,
+    add_browser_choices,
+    set_invalid,
+    text_of,
+)
 
-ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
-ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
-PALETTE_OWNER = "the search palette"
 INVALID_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's error message, drawn as a red frame
-_THIS = "\0this"  # the key being checked, never a real owner name
-ROLE_CHECKS = {
-    "name": v.check_role_name,
-    "duration": v.check_duration,
-    "external_id": v.check_external_id,
-    "mfa_serial": v.check_mfa_serial,
-    "via": lambda s: s,
-    "hotkey": keyspec.check,
-}
 
 
 class InvalidCellDelegate(QStyledItemDelegate):
@@ -76,14 +80,9 @@ class AccountsPage(QWidget):
 
     def __init__(self, *, regions: list[str], sources: list[str], parent=None) -> None:
         super().__init__(parent)
-        self.drafts: list[dict[str, Any]] = []
-        self.base: tuple[Account, ...] = ()
+        self.model = AccountDrafts(sources=sources)  # load() reads ~/.aws/config for role profiles
         self._current = -1
         self._loading = False
-        self.palette_hotkey = ""  # the General page's, for conflict checks
-        self.sources = list(sources)  # AWS CLI profiles and keyring sources: credentials, not targets
-        # what "via" may name besides our own roles; load() reads ~/.aws/config for it
-        self.role_profiles: set[str] = set()
 
         self.list = QListWidget()
         self.list.setObjectName("accountList")
@@ -131,15 +130,14 @@ class AccountsPage(QWidget):
 
         # errors go to one fixed-height summary line: a label appearing under a field would
         # push everything below it down while the user types
+        widgets: dict[str, QWidget] = {
+            "alias": self.alias, "id": self.account_id, "region": self.region, "color": self.color,
+            "source": self.source, "browser": self.browser, "mfa_serial": self.mfa_serial,
+            "mfa_process": self.mfa_process,
+        }
         self.fields: dict[str, Field] = {
-            "alias": Field(self.alias, v.check_alias, optional=False, inline=False),
-            "id": Field(self.account_id, v.check_account_id, optional=False, inline=False),
-            "region": Field(self.region, v.check_region, optional=False, inline=False),
-            "color": Field(self.color, v.check_color, inline=False),
-            "source": Field(self.source, lambda s: s, inline=False),
-            "browser": Field(self.browser, browser_spec.check, inline=False),
-            "mfa_serial": Field(self.mfa_serial, v.check_mfa_serial, inline=False),
-            "mfa_process": Field(self.mfa_process, lambda s: s, inline=False),
+            key: Field(widget, FIELD_CHECKS[key], optional=key not in REQUIRED_FIELDS, inline=False)
+            for key, widget in widgets.items()
         }
         for key, field in self.fields.items():
             field.edited.connect(lambda key=key: self._field_edited(key))
@@ -245,37 +243,39 @@ class AccountsPage(QWidget):
         if chosen.isValid():
             self.color.setText(chosen.name()[1:].upper())
 
+    @property
+    def drafts(self) -> list[Draft]:
+        return self.model.drafts
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Changes made by the page itself, not edits: the drafts already hold them."""
+        loading, self._loading = self._loading, True
+        try:
+            yield
+        finally:
+            self._loading = loading
+
     # --- drafts -------------------------------------------------------------------------
 
     def load(self, config: Config) -> None:
         """Show ``config``; the selected account and role stay selected (e.g. after a save)."""
-        alias = self.drafts[self._current].get("alias") if 0 <= self._current < len(self.drafts) else None
+        alias = self.model[self._current].get("alias") if 0 <= self._current < len(self.model) else None
         role_row = self.roles.currentRow()
-        self.role_profiles = _role_profiles()  # ~/.aws/config may have changed too
-        self.base = config.accounts
-        self.drafts = [self._draft(a) for a in config.accounts]
-        aliases = [d.get("alias") for d in self.drafts]
+        self.model.load(config.accounts, role_profiles=_role_profiles())  # ~/.aws/config may have changed too
+        aliases = [d.get("alias") for d in self.model.drafts]
         if alias in aliases:
             self._refresh_list(aliases.index(alias))
             if 0 <= role_row < self.roles.rowCount():
                 self.roles.setCurrentCell(role_row, 0)
         else:
-            self._refresh_list(0 if self.drafts else -1)
-
-    @staticmethod
-    def _draft(account: Account) -> dict[str, Any]:
-        data = account.to_dict()
-        data["_original"] = account.alias
-        return data
+            self._refresh_list(0 if self.model.drafts else -1)
 
     def _refresh_list(self, select: int) -> None:
-        self._loading = True
-        self.list.clear()
-        for draft in self.drafts:
-            item = QListWidgetItem(icons.swatch(_safe_color(draft.get("color"))),
-                                   f"{draft.get('alias') or '(new account)'}\n{draft.get('id') or ''}")
-            self.list.addItem(item)
-        self._loading = False
+        with self._quiet():
+            self.list.clear()
+            for draft in self.model.drafts:
+                self.list.addItem(QListWidgetItem(icons.swatch(safe_color(draft.get("color"))), _list_text(draft)))
         self.list.setCurrentRow(select)
         self._select(select)
 
@@ -285,20 +285,20 @@ class AccountsPage(QWidget):
         self._current = row
         self.form_box.setEnabled(row >= 0)
         self.remove_button.setEnabled(row >= 0)
-        draft = self.drafts[row] if 0 <= row < len(self.drafts) else {}
-        self._loading = True
-        try:
+        selected = 0 <= row < len(self.model)
+        draft = self.model[row] if selected else {}
+        with self._quiet():
             for key, field in self.fields.items():
                 field.set_text(str(draft.get(key) or ""))
-            if not draft.get("region"):
-                self.fields["region"].set_text(DEFAULT_REGION if row >= 0 else "")
+            if selected and not draft.get("region"):
+                # shown as the default, so held as the default: the drafts decide what is wrong
+                self.model.set_field(row, "region", DEFAULT_REGION)
+                self.fields["region"].set_text(DEFAULT_REGION)
             index = [val for _label, val in LOGOUT_CHOICES].index(draft.get("logout_first"))
             self.logout_first.setCurrentIndex(index)
             self.roles.setRowCount(0)
             for role in draft.get("roles", []):
                 self._append_role_row(role)
-        finally:
-            self._loading = False
         self._validate_account()
 
     def _append_role_row(self, role: dict[str, Any]) -> None:
@@ -310,14 +310,9 @@ class AccountsPage(QWidget):
             self.roles.setItem(r, c, item)
             if key == "hotkey":
                 self._hotkey_cell(item)
-            self._check_cell(r, c)
 
     def _hotkey_cell(self, item: QTableWidgetItem) -> None:
         """The palette's key capture widget over the cell; the item keeps the value."""
-        try:
-            from switcher.gui.key_capture import KeyCaptureEdit
-        except ImportError:
-            return  # plain text editing, validated like any other cell
         edit = KeyCaptureEdit(item.text())
         edit.setFrame(False)
         edit.comboChanged.connect(lambda combo, item=item: item.setText(combo))
@@ -326,197 +321,71 @@ class AccountsPage(QWidget):
     def _field_edited(self, key: str) -> None:
         if self._loading or self._current < 0:
             return
-        draft = self.drafts[self._current]
         if key == "logout_first":
             value = self.logout_first.currentData()
         else:
-            from switcher.gui.settings.fields import text_of
-
-            value = text_of(self.fields[key].widget).strip() or None
-        if value is None:
-            draft.pop(key, None)
-        else:
-            draft[key] = value
+            value = text_of(self.fields[key].widget)
+        self.model.set_field(self._current, key, value)
         if key in ("alias", "id", "color"):
+            draft = self.model[self._current]
             item = self.list.item(self._current)
-            item.setText(f"{draft.get('alias') or '(new account)'}\n{draft.get('id') or ''}")
-            item.setIcon(icons.swatch(_safe_color(draft.get("color"))))
+            item.setText(_list_text(draft))
+            item.setIcon(icons.swatch(safe_color(draft.get("color"))))
         self._validate_account()
         self.edited.emit()
 
     def _role_cell_changed(self, item: QTableWidgetItem) -> None:
         if self._loading or self._current < 0:
             return
-        self.drafts[self._current]["roles"] = self._roles_from_table()
-        self._loading = True
-        try:
-            self._check_cell(item.row(), item.column())
-            if ROLE_COLUMNS[item.column()] in ("via", "name"):
-                for column in ("duration", "via"):  # they depend on each other and the name
-                    self._check_cell(item.row(), ROLE_COLUMNS.index(column))
-            if ROLE_COLUMNS[item.column()] in ("hotkey", "name"):
-                self.recheck_hotkeys()  # a conflict may have appeared or gone elsewhere too
-        finally:
-            self._loading = False
+        self.model.set_cell(self._current, item.row(), ROLE_COLUMNS[item.column()], item.text())
         self._validate_account()
         self.edited.emit()
 
-    def _cell_in_context(self, row: int, column: str, text: str) -> str | None:
-        """What a cell's own check cannot know: other roles, other accounts, the palette."""
-        if column == "hotkey":
-            return self.hotkey_conflict(row, text)
-        roles = self.drafts[self._current].get("roles", [])
-        role = roles[row] if row < len(roles) else {}
-        if column == "via":
-            own = f"{self.drafts[self._current].get('alias')}/{role.get('name')}"
-            if text == own:
-                return "a role cannot be assumed via itself"
-            if text not in self._target_names():
-                if text in self.sources:
-                    return (f"{text!r} is a credentials source, not a role; name an alias/role "
-                            "or an AWS CLI profile that has role_arn")
-                return f"no target named {text!r} (an alias/role here or an AWS CLI profile with role_arn)"
-        if column == "duration" and role.get("via"):
-            try:
-                v.check_duration(text, chained=True)
-            except InputError as exc:
-                return str(exc)
-        return None
-
-    def _target_names(self) -> set[str]:
-        """What the core's ``resolve`` accepts, counting unsaved drafts as saved."""
-        names = set(self.role_profiles)
-        for draft in self.drafts:
-            alias = draft.get("alias")
-            roles = [r.get("name") for r in draft.get("roles", []) if r.get("name")]
-            names.update(f"{alias}/{name}" for name in roles)
-            if len(roles) == 1:
-                names.add(alias)  # the shorthand of an account with one role
-        return names
-
-    # --- hotkey conflicts ---------------------------------------------------------------
-
-    def hotkey_specs(self, skip: tuple[int, int] | None = None) -> dict[str, str]:
-        """{owner: combo} of the palette and every role in every draft (not saved yet)."""
-        specs = {PALETTE_OWNER: self.palette_hotkey} if self.palette_hotkey else {}
-        for index, draft in enumerate(self.drafts):
-            for row, role in enumerate(draft.get("roles", [])):
-                if (index, row) != skip and role.get("hotkey"):
-                    owner = f"{draft.get('alias') or 'new account'}/{role.get('name') or '(no name)'}"
-                    specs[owner] = role["hotkey"]
-        return specs
-
-    def hotkey_conflict(self, row: int, text: str) -> str | None:
-        specs = self.hotkey_specs(skip=(self._current, row))
-        specs[_THIS] = text
-        return keyspec.conflicts(specs).get(_THIS)
-
     def set_palette_hotkey(self, text: str) -> None:
-        self.palette_hotkey = text
-        self._loading = True
-        try:
-            self.recheck_hotkeys()
-        finally:
-            self._loading = False
+        """The General page's palette hotkey changed: a role's may conflict with it now."""
+        self.model.palette_hotkey = text
         self._validate_account()
 
-    def recheck_hotkeys(self) -> None:
-        column = ROLE_COLUMNS.index("hotkey")
-        for row in range(self.roles.rowCount()):
-            self._check_cell(row, column)
-
-    def _check_cell(self, row: int, col: int) -> str | None:
-        item = self.roles.item(row, col)
-        if item is None:
-            return None
-        text = item.text().strip()
-        error = None
-        if text or col == 0:
-            try:
-                ROLE_CHECKS[ROLE_COLUMNS[col]](text)
-            except InputError as exc:
-                error = str(exc)
-            if error is None and self._current >= 0:
-                error = self._cell_in_context(row, ROLE_COLUMNS[col], text)
-        item.setBackground(QColor("#fdecea") if error else QColor(0, 0, 0, 0))
-        item.setToolTip(error or "")
-        item.setData(INVALID_ROLE, error or None)
-        widget = self.roles.cellWidget(row, col)  # the hotkey capture covers its item
-        if widget is not None:
-            set_invalid(widget, bool(error))
-            widget.setToolTip(error or "")
-        return error
-
-    def _roles_from_table(self) -> list[dict[str, Any]]:
-        roles = []
-        for r in range(self.roles.rowCount()):
-            role: dict[str, Any] = {}
-            for c, key in enumerate(ROLE_COLUMNS):
-                item = self.roles.item(r, c)
-                text = item.text().strip() if item else ""
-                if text:
-                    role[key] = text
-            roles.append(role)
-        return roles
-
     def add_account(self) -> None:
-        self.drafts.append({"region": DEFAULT_REGION, "roles": [], "_original": None})
-        self._refresh_list(len(self.drafts) - 1)
+        self._refresh_list(self.model.add_account())
         self.alias.setFocus()
         self.edited.emit()
 
     def remove_account(self) -> None:
-        if 0 <= self._current < len(self.drafts):
-            del self.drafts[self._current]
-            self._refresh_list(min(self._current, len(self.drafts) - 1))
+        if 0 <= self._current < len(self.model):
+            self.model.remove_account(self._current)
+            self._refresh_list(min(self._current, len(self.model) - 1))
             self.edited.emit()
 
     def add_role(self) -> None:
         if self._current < 0:
             return
-        self.drafts[self._current].setdefault("roles", []).append({})
-        self._loading = True
-        try:
+        self.model.add_role(self._current)
+        with self._quiet():
             self._append_role_row({})
-        finally:
-            self._loading = False
+        self._validate_account()
         row = self.roles.rowCount() - 1
         self.roles.setCurrentCell(row, 0)
         self.roles.editItem(self.roles.item(row, 0))
-        self._validate_account()
         self.edited.emit()
 
     def remove_role(self) -> None:
         row = self.roles.currentRow()
         if self._current < 0 or row < 0:
             return
+        self.model.remove_role(self._current, row)
         self.roles.removeRow(row)
-        self.drafts[self._current]["roles"] = self._roles_from_table()
         self._validate_account()
         self.edited.emit()
 
     # --- validation -----------------------------------------------------------------------
 
     def problem_list(self) -> list[str]:
-        """Every problem of the selected account: fields, then each bad cell, then what
-        only the whole account can tell (e.g. a role listed twice)."""
-        labels = {"alias": "Alias", "id": "Account ID", "region": "Region", "color": "Colour",
-                  "source": "Credentials from", "browser": "Browser", "mfa_serial": "MFA device",
-                  "mfa_process": "MFA code command"}
-        problems = [f"{labels[k]}: {f.error}" for k, f in self.fields.items() if f.error]
-        for r in range(self.roles.rowCount()):
-            for c in range(len(ROLE_COLUMNS)):
-                item = self.roles.item(r, c)
-                if item is not None and item.toolTip():
-                    problems.append(f"Role row {r + 1}, {ROLE_HEADERS[c]}: {item.toolTip()}")
-        if not problems and 0 <= self._current < len(self.drafts):
-            try:
-                _build(self.drafts[self._current])
-            except InputError as exc:
-                problems.append(str(exc))
-        return problems
+        """Every problem of the selected account (see ``AccountDrafts.problems``)."""
+        return self.model.problems(self._current)
 
     def _validate_account(self) -> None:
+        self._mark_cells()
         problems = self.problem_list()
         if not problems:
             text = ""
@@ -526,47 +395,38 @@ class AccountsPage(QWidget):
             text = f"{len(problems)} problems — {problems[0]}"
         self.problems.set_summary(text, "\n".join(problems))
 
+    def _mark_cells(self) -> None:
+        """Every cell as the drafts judge it: one edit can fix or break another cell (a
+        name that "via" refers to, a hotkey another role or the palette takes)."""
+        if not 0 <= self._current < len(self.model):
+            return
+        with self._quiet():
+            for row in range(min(self.roles.rowCount(), len(self.model.roles(self._current)))):
+                for col, column in enumerate(ROLE_COLUMNS):
+                    self._mark_cell(row, col, self.model.cell_problem(self._current, row, column))
+
+    def _mark_cell(self, row: int, col: int, error: str | None) -> None:
+        item = self.roles.item(row, col)
+        if item is None:
+            return
+        item.setBackground(QColor("#fdecea") if error else QColor(0, 0, 0, 0))
+        item.setToolTip(error or "")
+        item.setData(INVALID_ROLE, error or None)
+        widget = self.roles.cellWidget(row, col)  # the hotkey capture covers its item
+        if widget is not None:
+            set_invalid(widget, bool(error))
+            widget.setToolTip(error or "")
+
     def fields_ok(self) -> bool:
         return all(f.error is None for f in self.fields.values())
 
     def build(self) -> list[tuple[str | None, Account]]:
         """(original alias or None for a new account, validated account) per draft."""
-        out = []
-        for draft in self.drafts:
-            try:
-                out.append((draft.get("_original"), _build(draft)))
-            except InputError as exc:
-                name = draft.get("alias") or "new account"
-                raise InputError(f"{name}: {exc}") from None
-        return out
-
-    def is_dirty(self) -> bool:
-        try:
-            built = self.build()
-        except InputError:
-            return True
-        return tuple(a for _o, a in built) != self.base
+        return self.model.build()
 
 
-def _build(draft: dict[str, Any]) -> Account:
-    data = {k: val for k, val in copy.deepcopy(draft).items() if not k.startswith("_")}
-    roles = []
-    for role in data.pop("roles", []):
-        role = dict(role)
-        if "duration" in role:
-            role["duration"] = v.check_duration(role["duration"])
-        if "hotkey" in role:
-            role["hotkey"] = keyspec.check(role["hotkey"])
-        if not role.get("name"):
-            raise InputError("a role has no name")
-        roles.append(Role.from_dict(role))
-    if data.get("browser"):
-        data["browser"] = browser_spec.check(data["browser"])
-        if data["browser"] is None:
-            del data["browser"]
-    data["roles"] = []
-    account = Account.from_dict(data)
-    return account.with_roles(tuple(roles))
+def _list_text(draft: Draft) -> str:
+    return f"{draft.get('alias') or '(new account)'}\n{draft.get('id') or ''}"
 
 
 def _role_profiles() -> set[str]:
@@ -576,10 +436,3 @@ def _role_profiles() -> set[str]:
         return {t.name for t in profile_targets()}
     except InputError:
         return set()  # a broken ~/.aws/config: the window says so elsewhere; no profile targets
-
-
-def _safe_color(value: str | None) -> str | None:
-    try:
-        return v.check_color(value) if value else None
-    except InputError:
-        return None

@@ -8,16 +8,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 
-from switcher.core import browser_spec, keyspec
-from switcher.core.errors import InputError
+from switcher.core import browser_spec, hotkeys, keyspec
 from switcher.core.model import CREDS_FORMATS, Settings
+from switcher.gui.key_capture import KeyCaptureEdit
 from switcher.gui.labels import FORMAT_LABELS
 from switcher.gui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QKeySequence,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -40,45 +39,6 @@ WAYLAND_HINT = (
 )
 
 
-def hotkey_widget():
-    """E's capture widget when present, else Qt's own key sequence editor."""
-    try:
-        from switcher.gui.key_capture import KeyCaptureEdit
-
-        return KeyCaptureEdit()
-    except ImportError:
-        from switcher.gui.qt import QKeySequenceEdit
-
-        edit = QKeySequenceEdit()
-        edit.setMaximumSequenceLength(1)
-        return edit
-
-
-def hotkey_text(widget) -> str:
-    if hasattr(widget, "keySequence"):
-        return widget.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
-    if hasattr(widget, "combo"):
-        value = widget.combo()
-        return str(value) if value else ""
-    return widget.text()
-
-
-def set_hotkey_text(widget, text: str) -> None:
-    if hasattr(widget, "setKeySequence"):
-        widget.setKeySequence(QKeySequence.fromString(text, QKeySequence.SequenceFormat.PortableText))
-    elif hasattr(widget, "setCombo"):
-        widget.setCombo(text)
-    else:
-        widget.setText(text)
-
-
-def _hotkey_signal(widget):
-    for name in ("keySequenceChanged", "comboChanged", "textChanged", "changed"):
-        if hasattr(widget, name):
-            return getattr(widget, name)
-    return None
-
-
 class GeneralPage(QWidget):
     edited = Signal()
     hotkey_changed = Signal(str)
@@ -88,7 +48,7 @@ class GeneralPage(QWidget):
         self.base = Settings()
         # {owner: combo} of every role's hotkey as edited now; set by the window
         self.other_hotkeys: Callable[[], dict[str, str]] = dict
-        self.hotkey = hotkey_widget()
+        self.hotkey = KeyCaptureEdit()
         self.hotkey.setObjectName("paletteHotkey")
         self.hotkey_error = QLabel(objectName="hotkeyError")
         self.hotkey_error.setStyleSheet(ERROR_STYLE)
@@ -97,9 +57,7 @@ class GeneralPage(QWidget):
         self.hotkey_status = QLabel(objectName="hotkeyStatus")
         self.hotkey_status.setWordWrap(True)
         self.hotkey_status.setVisible(False)
-        signal = _hotkey_signal(self.hotkey)
-        if signal is not None:
-            signal.connect(lambda *_: self._hotkey_changed())
+        self.hotkey.comboChanged.connect(lambda _combo: self._hotkey_changed())
 
         self.browser = QComboBox(objectName="defaultBrowser", editable=True)
         add_browser_choices(self.browser)
@@ -165,7 +123,7 @@ class GeneralPage(QWidget):
 
     def load(self, settings: Settings, *, start_at_login: bool) -> None:
         self.base = settings
-        set_hotkey_text(self.hotkey, settings.palette_hotkey or "")
+        self.hotkey.setCombo(settings.palette_hotkey or "")
         self.browser_field.set_text(settings.browser or "default")
         self.clear_delay.setValue(int(settings.clipboard_clear_seconds))
         self.creds_format.setCurrentIndex(CREDS_FORMATS.index(settings.creds_format))
@@ -176,15 +134,9 @@ class GeneralPage(QWidget):
         self._hotkey_changed()
 
     def _hotkey_changed(self) -> None:
-        text = hotkey_text(self.hotkey)
-        error = None
-        if text:
-            try:
-                keyspec.check(text)
-            except InputError as exc:
-                error = str(exc)
-            else:
-                error = keyspec.conflicts({**self.other_hotkeys(), "\0palette": text}).get("\0palette")
+        text = self.hotkey.combo()
+        # an unusable combination gets keyspec's own message from conflict() too
+        error = hotkeys.conflict(text, self.other_hotkeys()) if text else None
         self.hotkey_error.setText(error or "")
         self.hotkey_error.setVisible(bool(error))
         set_invalid(self.hotkey, bool(error))
@@ -212,7 +164,7 @@ class GeneralPage(QWidget):
         self.hotkey_status.setVisible(bool(problems))
 
     def build(self) -> Settings:
-        hotkey = hotkey_text(self.hotkey).strip()
+        hotkey = self.hotkey.combo().strip()
         duration = self.duration.value() or None
         return replace(
             self.base,
