@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 
+from switcher.cli.errors import error_line
 from switcher.cli.parser import COMMANDS, build_parser
 from switcher.core.errors import SwitcherError
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"switcher.cli.{module_name}")
         return int(getattr(module, func_name)(args) or 0)
     except SwitcherError as exc:
-        sys.stderr.write(f"switcher: {exc}\n")
+        sys.stderr.write(error_line(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("switcher: interrupted\n")

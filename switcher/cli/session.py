@@ -43,12 +43,10 @@ def login(args) -> int:
     if args.stdout:
         sys.stdout.write(url + "\n")
         return 0
-    from switcher.core.browser_open import open_url
+    from switcher.core.browser_open import open_for_target
 
-    # the same browser choice as the tray: the account's, else the global setting
     try:
-        open_url(url, account=target.account_alias or target.name, color=target.color,
-                 spec_text=target.browser or config.settings.browser)
+        open_for_target(url, target, config.settings)
     except InputError as exc:
         raise AwsError(f"{exc}; or use --stdout to print the URL") from None
     return 0

@@ -1,8 +1,8 @@
 """Open a console sign-in URL in the browser chosen for the account.
 
 Shared by `switcher login` and the tray (which calls it from a worker thread: starting a
-browser can take a moment). The URL is a secret: it is passed to the browser and never
-logged or put in an error message.
+browser can take a moment), so both pick the same browser for a target. The URL is a
+secret: it is passed to the browser and never logged or put in an error message.
 """
 
 from __future__ import annotations
@@ -11,10 +11,40 @@ import os
 import subprocess
 import sys
 import webbrowser
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from switcher.core import browser_spec
 from switcher.core.errors import InputError
 from switcher.core.paths import data_dir
+
+if TYPE_CHECKING:
+    from switcher.core.model import Settings
+    from switcher.core.targets import Target
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """Which browser opens a target's console, and how it marks the window."""
+
+    account: str  # names the isolated profile or container, and the account in errors
+    color: str | None
+    spec_text: str | None  # a browser_spec string; None: the system's default browser
+
+
+def choice_for(target: Target, settings: Settings) -> BrowserChoice:
+    """The account's own browser, else the global setting."""
+    return BrowserChoice(
+        account=target.account_alias or target.name,
+        color=target.color,
+        spec_text=target.browser or settings.browser,
+    )
+
+
+def open_for_target(url: str, target: Target, settings: Settings) -> str:
+    """Open ``url`` in the browser chosen for ``target``; see ``open_url``."""
+    choice = choice_for(target, settings)
+    return open_url(url, account=choice.account, color=choice.color, spec_text=choice.spec_text)
 
 
 def open_url(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:

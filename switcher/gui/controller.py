@@ -8,16 +8,22 @@ Signals for one action: ``switch_started(name, action)`` then exactly one of
 ``switch_succeeded(name, action, message)`` or ``switch_failed(name, action, message)``.
 A cancelled MFA prompt ends with ``switch_failed`` carrying an EMPTY message (and
 ``switch_cancelled``): listeners stop their spinner and show nothing.
+
+A switch's job is a function of its arguments (the core adapter, a config, the targets as
+the main thread last listed them, the MFA prompt) that returns an ``Outcome``; the
+controller's own state (sessions, recents, the clipboard) changes only when the outcome
+arrives on the main thread. The MFA prompt reaches the main thread through
+``Jobs.call_on_main``, the one way a worker may.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,37 +35,21 @@ from switcher.core.model import Config
 from switcher.core.targets import Target
 from switcher.core.usage import UsageState
 from switcher.gui.clipboard import Clipboard
+from switcher.gui.error_text import for_gui
 from switcher.gui.jobs import Jobs
 from switcher.gui.qt import QFileSystemWatcher, QObject, QTimer, Signal
+from switcher.gui.sessions import SessionTracker
 
 ACTIONS = ("console", "creds", "url", "link")
-EXPIRY_WARNING_S = 300
-# Reading every target's cache at startup would be one keyring round trip each; with
-# thousands of targets that is wasteful, so only the most recently used are looked up.
-SESSION_SCAN_LIMIT = 200
 
-# The core's messages name CLI commands; in the tray the fix is a field in Settings.
-_CLI_SOURCE_HINT = re.compile(
-    r": give the account a --source \(an AWS CLI profile or a keyring source from 'switcher keys add'\) or "
-    r"configure default credentials"
-)
-_CLI_KEYS_HINT = re.compile(r";?\s*(?:fix the account's source or )?run: switcher keys add \S+")
-SETTINGS_HINT = " — set its credentials source in Settings (Accounts › Credentials from, or Add keys…)"
+MfaPrompt = Callable[[Target, str], "str | None"]  # on the main thread: a code, or None
+MfaAsk = Callable[[Target, str], str]  # in a worker: a code, or raises Cancelled/InputError
+# Opens a sign-in URL as core.browser_open.open_url does (url, *, account, color,
+# spec_text) and returns the browser it used.
+BrowserOpener = Callable[..., str]
 
 
-def for_gui(message: str) -> str:
-    """The core's one-line error as the tray shows it: CLI advice becomes Settings advice."""
-    text = _CLI_KEYS_HINT.sub("", _CLI_SOURCE_HINT.sub("", message))
-    if text == message and "--source" not in message:
-        return message
-    return text.replace("--source", "credentials source").rstrip("; ") + SETTINGS_HINT
-
-
-MfaPrompt = Callable[[Target, str], "str | None"]
-Launcher = Callable[..., str]
-
-
-def _default_launcher(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:
+def _open_in_browser(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:
     from switcher.core.browser_open import open_url
 
     return open_url(url, account=account, color=color, spec_text=spec_text)
@@ -94,6 +84,84 @@ class _CoreAdapter:
         return links.switch_role_link(target)
 
 
+# --- jobs: run in a worker, touch nothing but their arguments ------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    target: Target  # as resolved: its name is the canonical one, whatever was typed
+    text: str  # the notification's message, or the secret to copy
+    expiration: datetime | None = None  # end of the session the switch used, when known
+    # the session was made, then a later step (starting the browser, rendering) failed
+    error: Exception | None = None
+
+
+def find_target(config: Config, targets: list[Target] | None, name: str) -> Target:
+    """``targets``: the main thread's list, None when it has not been built yet."""
+    for target in targets_mod.list_targets(config) if targets is None else targets:
+        if target.name == name:
+            return target
+    return targets_mod.resolve(config, name)
+
+
+def cached_expiration(core: Any, target: Target) -> datetime | None:
+    try:
+        creds = core.cached_credentials(target)
+    except Exception:  # noqa: BLE001 - a keyring hiccup only loses the tooltip entry
+        return None
+    return getattr(creds, "expiration", None)
+
+
+def console_job(core: Any, config: Config, targets: list[Target] | None, name: str,
+                region: str | None, mfa: MfaAsk, open_browser: BrowserOpener) -> Outcome:
+    from switcher.core.browser_open import choice_for
+
+    target = find_target(config, targets, name)
+    url = core.console_url(config, target, region=region, mfa_prompt=mfa)
+    expiration = cached_expiration(core, target)
+    choice = choice_for(target, config.settings)
+    try:
+        used = open_browser(url, account=choice.account, color=choice.color,
+                            spec_text=choice.spec_text)
+    except Exception as exc:  # noqa: BLE001 - reported as usual; the session is still noted
+        return Outcome(target, "", expiration, exc)
+    where = f" in {region}" if region else ""
+    return Outcome(target, f"Console for {target.name}{where} opened ({used})", expiration)
+
+
+def credentials_job(core: Any, config: Config, targets: list[Target] | None, name: str,
+                    fmt: str, mfa: MfaAsk) -> Outcome:
+    target = find_target(config, targets, name)
+    creds = core.get_credentials(config, target, mfa_prompt=mfa)
+    expiration = getattr(creds, "expiration", None)
+    try:
+        text = core.render(creds, fmt, region=target.region)
+    except Exception as exc:  # noqa: BLE001 - reported as usual; the session is still noted
+        return Outcome(target, "", expiration, exc)
+    return Outcome(target, text, expiration)
+
+
+def console_url_job(core: Any, config: Config, targets: list[Target] | None, name: str,
+                    mfa: MfaAsk) -> Outcome:
+    target = find_target(config, targets, name)
+    url = core.console_url(config, target, mfa_prompt=mfa)
+    return Outcome(target, url, cached_expiration(core, target))
+
+
+def mfa_via_main(jobs: Jobs, prompt: MfaPrompt | None) -> MfaAsk:
+    """The core's MFA callback for a worker: asks ``prompt`` on the main thread and waits."""
+
+    def ask(target: Target, device: str) -> str:
+        if prompt is None:
+            raise InputError(f"target {target.name} needs an MFA code: set mfa_process in Settings")
+        code = jobs.call_on_main(lambda: prompt(target, device), default=None)
+        if code is None:
+            raise Cancelled("MFA prompt cancelled")
+        return code
+
+    return ask
+
+
 class Controller(QObject):
     targets_changed = Signal()
     busy_changed = Signal(bool)
@@ -111,7 +179,7 @@ class Controller(QObject):
         config_path: Path | None = None,
         usage: UsageState | None = None,
         clipboard: Clipboard | None = None,
-        launcher: Launcher | None = None,
+        launcher: BrowserOpener | None = None,
         mfa_prompt: MfaPrompt | None = None,
         core: Any = None,
         jobs: Jobs | None = None,
@@ -123,7 +191,7 @@ class Controller(QObject):
         self._config = config_store.load(self.config_path)
         self._usage = usage
         self.clipboard = clipboard or Clipboard(self)
-        self.launcher = launcher or _default_launcher
+        self.launcher = launcher or _open_in_browser
         self.mfa_prompt = mfa_prompt
         self.core = core or _CoreAdapter()
         self.jobs = jobs or Jobs(parent=self)
@@ -131,9 +199,10 @@ class Controller(QObject):
         self._busy = False
         self._targets: list[Target] | None = None
         self._last_config_error: str | None = None
-        self._expiry: dict[str, datetime] = {}
-        self._warned: set[str] = set()
         self._in_flight: set[tuple[str, str]] = set()
+        self.session_tracker = SessionTracker(self.jobs, self)
+        self.session_tracker.changed.connect(self.sessions_changed)
+        self.session_tracker.expiring.connect(self.session_expiring)
 
         self._watcher: QFileSystemWatcher | None = None
         self._reload_timer = QTimer(self)
@@ -142,11 +211,6 @@ class Controller(QObject):
         self._reload_timer.timeout.connect(self.reload)
         if watch:
             self._watch()
-
-        self._expiry_timer = QTimer(self)
-        self._expiry_timer.setInterval(15_000)
-        self._expiry_timer.timeout.connect(self.check_expiry)
-        self._expiry_timer.start()
 
     # --- data -----------------------------------------------------------------------------
 
@@ -160,10 +224,7 @@ class Controller(QObject):
         return self._targets
 
     def target(self, name: str) -> Target:
-        for target in self.targets():
-            if target.name == name:
-                return target
-        return targets_mod.resolve(self._config, name)
+        return find_target(self._config, self.targets(), name)
 
     def usage(self) -> UsageState:
         if self._usage is None:
@@ -211,8 +272,7 @@ class Controller(QObject):
     def use_config_path(self, path: Path) -> None:
         """Point at another config file (leaving the sandbox); forgets sandbox sessions."""
         self.config_path = path
-        self._expiry.clear()
-        self._warned.clear()
+        self.session_tracker.forget_all()
         self._last_config_error = None
         if self._watcher is not None:
             stale = self._watcher.files() + self._watcher.directories()
@@ -252,62 +312,45 @@ class Controller(QObject):
 
     # --- actions --------------------------------------------------------------------------
 
+    # Each job gets the config and the target list as they are now; both are replaced, never
+    # changed in place, so a reload while a job runs does not touch what it reads.
+
     def open_console(self, name: str, region: str | None = None) -> None:
-        config = self._config
-
-        def work() -> str:
-            target = self.target(name)
-            url = self.core.console_url(config, target, region=region, mfa_prompt=self._mfa_from_worker)
-            self._note_session(target)
-            used = self.launcher(
-                url,
-                account=target.account_alias or target.name,
-                color=target.color,
-                spec_text=target.browser or config.settings.browser,
-            )
-            where = f" in {region}" if region else ""
-            return f"Console for {target.name}{where} opened ({used})"
-
-        self._start(name, "console", work, lambda message: message)
+        args = (self.core, self._config, self._targets, name, region, self._mfa(), self.launcher)
+        self._start(name, "console", lambda: console_job(*args), lambda outcome: outcome.text)
 
     def copy_credentials(self, name: str, fmt: str | None = None) -> None:
-        config = self._config
-        fmt = fmt or config.settings.creds_format
-
-        def fetch(target: Target) -> str:
-            creds = self.core.get_credentials(config, target, mfa_prompt=self._mfa_from_worker)
-            self._note_session(target, creds)
-            return self.core.render(creds, fmt, region=target.region)
-
-        self._copy_secret(name, "creds", fetch, f"Credentials for {name} copied ({fmt})")
+        fmt = fmt or self._config.settings.creds_format
+        args = (self.core, self._config, self._targets, name, fmt, self._mfa())
+        self._copy_secret(name, "creds", lambda: credentials_job(*args),
+                          f"Credentials for {name} copied ({fmt})")
 
     def copy_console_url(self, name: str) -> None:
-        config = self._config
-
-        def fetch(target: Target) -> str:
-            url = self.core.console_url(config, target, mfa_prompt=self._mfa_from_worker)
-            self._note_session(target)
-            return url
-
-        message = f"Console sign-in URL for {name} copied; valid 15 minutes"
-        self._copy_secret(name, "url", fetch, message)
+        args = (self.core, self._config, self._targets, name, self._mfa())
+        self._copy_secret(name, "url", lambda: console_url_job(*args),
+                          f"Console sign-in URL for {name} copied; valid 15 minutes")
 
     def copy_link(self, name: str) -> None:
         # No network and no secret: done on the spot, but with the same signals as the rest.
         self.switch_started.emit(name, "link")
         try:
-            link = self.core.switch_role_link(self.target(name))
+            target = self.target(name)
+            link = self.core.switch_role_link(target)
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
             self._fail(name, "link", exc)
             return
         self.clipboard.copy(link, secret=False)
-        self._record(name)
+        self._record(target.name)
         self.switch_succeeded.emit(name, "link", f"Switch Role link for {name} copied")
 
     def in_flight(self, name: str, action: str) -> bool:
         return (name, action) in self._in_flight
 
-    def _start(self, name: str, action: str, work: Callable[[], Any], done: Callable[[Any], str]) -> None:
+    def _mfa(self) -> MfaAsk:
+        return mfa_via_main(self.jobs, self.mfa_prompt)
+
+    def _start(self, name: str, action: str, work: Callable[[], Outcome],
+               done: Callable[[Outcome], str]) -> None:
         key = (name, action)
         if key in self._in_flight:
             # Enter pressed again while the first one waits on AWS or the MFA prompt: the
@@ -318,46 +361,47 @@ class Controller(QObject):
 
         def finished(ok: bool, payload: Any) -> None:
             self._in_flight.discard(key)
-            if ok:
-                try:
-                    message = done(payload)
-                except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
-                    self._fail(name, action, exc)
-                    return
-                # only a switch that worked moves up in Recent, not a cancelled or failed one
-                self._record(name)
-                self.switch_succeeded.emit(name, action, message)
-                self.sessions_changed.emit()
-            elif isinstance(payload, Cancelled):
-                self.switch_cancelled.emit(name, action)
-                self.switch_failed.emit(name, action, "")
-            else:
+            if not ok:
                 self._fail(name, action, payload)
+                return
+            outcome: Outcome = payload
+            if outcome.expiration is not None:
+                self.session_tracker.note(outcome.target.name, outcome.expiration)
+            if outcome.error is not None:
+                self._fail(name, action, outcome.error)
+                return
+            try:
+                message = done(outcome)
+            except Exception as exc:  # noqa: BLE001 - a bug must not kill the tray
+                self._fail(name, action, exc)
+                return
+            # only a switch that worked moves up in Recent, not a cancelled or failed one
+            self._record(outcome.target.name)
+            self.switch_succeeded.emit(name, action, message)
+            self.sessions_changed.emit()
 
         self.jobs.submit(work, finished)
 
     def _fail(self, name: str, action: str, exc: BaseException) -> None:
-        message = for_gui(str(exc)) if isinstance(exc, SwitcherError) else _internal(exc)
+        if isinstance(exc, Cancelled):
+            self.switch_cancelled.emit(name, action)
+            self.switch_failed.emit(name, action, "")
+            return
+        message = for_gui(exc) if isinstance(exc, SwitcherError) else _internal(exc)
         self.switch_failed.emit(name, action, message)
 
-    def _copy_secret(
-        self, name: str, action: str, fetch: Callable[[Target], str], message: str
-    ) -> None:
+    def _copy_secret(self, name: str, action: str, work: Callable[[], Outcome], message: str) -> None:
         """Fetch a secret in a worker, then put it on the clipboard, cleared after the delay."""
         delay = self._config.settings.clipboard_clear_seconds
 
-        def done(text: str) -> str:
-            self.clipboard.copy(text, secret=True, clear_after=delay)
+        def done(outcome: Outcome) -> str:
+            self.clipboard.copy(outcome.text, secret=True, clear_after=delay)
             return message + _clears(delay)
 
-        self._start(name, action, lambda: fetch(self.target(name)), done)
+        self._start(name, action, work, done)
 
-    def _record(self, name: str) -> None:
-        # recents are keyed by the canonical target name, whatever shorthand was typed
-        try:
-            canonical = self.target(name).name
-        except SwitcherError:
-            canonical = name
+    def _record(self, canonical: str) -> None:
+        # recents are keyed by the resolved target's name, whatever shorthand was typed
         try:
             self.usage().record(canonical)
         except OSError:
@@ -369,85 +413,26 @@ class Controller(QObject):
             self._busy = busy
             self.busy_changed.emit(busy)
 
-    # --- MFA ------------------------------------------------------------------------------
+    # --- sessions: kept by the SessionTracker --------------------------------------------
 
-    def _mfa_from_worker(self, target: Target, device: str) -> str | None:
-        prompt = self.mfa_prompt
-        if prompt is None:
-            raise InputError(f"target {target.name} needs an MFA code: set mfa_process in Settings")
-        code = self.jobs.call_on_main(lambda: prompt(target, device), default=None)
-        if code is None:
-            raise Cancelled("MFA prompt cancelled")
-        return code
-
-    # --- sessions -------------------------------------------------------------------------
-
-    def _note_session(self, target: Target, creds=None) -> None:
-        """Remember when the cached session of ``target`` ends (called in workers)."""
-        if creds is None:
-            try:
-                creds = self.core.cached_credentials(target)
-            except Exception:  # noqa: BLE001 - a keyring hiccup only loses the tooltip entry
-                creds = None
-        expiration = getattr(creds, "expiration", None)
-        if expiration is not None:
-            self._expiry[target.name] = expiration
-            self._warned.discard(target.name)
+    @property
+    def _expiry(self) -> dict[str, datetime]:
+        # widget tests seed sessions through this; the tracker owns the mapping
+        return self.session_tracker.expiry
 
     def session_seconds_left(self, name: str) -> float | None:
-        expiration = self._expiry.get(name)
-        if expiration is None:
-            return None
-        left = _seconds_until(expiration, datetime.now(UTC))
-        return left if left > 0 else None
+        return self.session_tracker.seconds_left(name)
 
     def sessions(self) -> dict[str, float]:
         """Active sessions (target name -> seconds left), soonest to expire first."""
-        now = datetime.now(UTC)
-        live = {n: _seconds_until(e, now) for n, e in self._expiry.items()}
-        return dict(sorted(((n, s) for n, s in live.items() if s > 0), key=lambda kv: kv[1]))
+        return self.session_tracker.sessions()
 
     def scan_sessions(self) -> None:
         """Look up cached sessions in the keyring, off the main thread."""
-        recent = self.usage().recent(SESSION_SCAN_LIMIT)
-        known = {t.name: t for t in self.targets()}
-        names = [n for n in recent if n in known]
-        if len(known) <= SESSION_SCAN_LIMIT:
-            names += [n for n in known if n not in names]
-        chosen = [known[n] for n in names]
-
-        def work() -> dict[str, datetime]:
-            found = {}
-            for target in chosen:
-                try:
-                    creds = self.core.cached_credentials(target)
-                except Exception:  # noqa: BLE001 - no keyring: simply no sessions to show
-                    return found
-                if creds is not None and creds.expiration is not None:
-                    found[target.name] = creds.expiration
-            return found
-
-        def done(ok: bool, found: Any) -> None:
-            if ok and found:
-                self._expiry.update(found)
-                self.sessions_changed.emit()
-
-        self.jobs.submit(work, done)
+        self.session_tracker.scan(self.targets(), self.usage(), self.core.cached_credentials)
 
     def check_expiry(self) -> None:
-        changed = False
-        now = datetime.now(UTC)
-        for name, expiration in list(self._expiry.items()):
-            left = _seconds_until(expiration, now)
-            if left <= 0:
-                del self._expiry[name]
-                self._warned.discard(name)
-                changed = True
-            elif left <= EXPIRY_WARNING_S and name not in self._warned:
-                self._warned.add(name)
-                self.session_expiring.emit(name, left)
-        if changed:
-            self.sessions_changed.emit()
+        self.session_tracker.check_expiry()
 
     def shutdown(self) -> None:
         self.jobs.close()
@@ -455,10 +440,6 @@ class Controller(QObject):
 
 
 NBSP = "\u00a0"  # a number and its unit never wrap apart in a notification
-
-
-def _seconds_until(expiration: datetime, now: datetime) -> float:
-    return (expiration - now).total_seconds()
 
 
 def _clears(delay: int) -> str:

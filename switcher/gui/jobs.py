@@ -106,6 +106,8 @@ class Jobs(QObject):
 
     @Slot(object)
     def _call_on_main(self, job: Callable[[], None]) -> None:
+        if self._closed:
+            return  # close() already released the worker with its default; no dialog at quit
         job()
 
     def close(self, wait_ms: int = 0) -> None:

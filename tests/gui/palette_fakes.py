@@ -1,6 +1,7 @@
-"""A stand-in for switcher.gui.controller.Controller with the same signals and methods the
-palette and quick-switch use, recording calls instead of touching AWS. Widget tests use it
-so they run in milliseconds; the e2e tests drive the real controller in the real app."""
+"""A stand-in for switcher.gui.controller.Controller with the same signals (checked by
+test_palette_fakes.py) and the methods the palette and quick-switch use, recording calls
+instead of touching AWS. Widget tests use it so they run in milliseconds; the e2e tests
+drive the real controller in the real app."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ class FakeController(QObject):
     switch_started = Signal(str, str)
     switch_succeeded = Signal(str, str, str)
     switch_failed = Signal(str, str, str)
+    switch_cancelled = Signal(str, str)
     sessions_changed = Signal()
+    session_expiring = Signal(str, float)
+    config_error = Signal(str)
 
     def __init__(self, targets, usage_path, config: Config | None = None) -> None:
         super().__init__()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, QThread, QTimer
@@ -14,10 +15,11 @@ from PySide6.QtWidgets import QApplication
 
 from switcher.core import config as config_store
 from switcher.core.aws.signin import parse_login_url
-from switcher.core.errors import ConfigError
-from switcher.core.model import Account, Role
+from switcher.core.errors import ConfigError, InputError
+from switcher.core.model import Account, Config, Role, Settings
+from switcher.core.targets import list_targets
 from switcher.gui.clipboard import SECRET_HINT_MIME
-from switcher.gui.controller import Controller
+from switcher.gui.controller import Controller, console_job, credentials_job
 from tests.fixtures.net import HangingServer, closed_port
 
 from .tray_env import QT_LOG_IGNORE
@@ -202,12 +204,12 @@ def test_expiring_session_warns_once(qtbot, controller):
     warned = []
     controller.session_expiring.connect(lambda name, left: warned.append((name, left)))
     now = datetime.now(UTC)
-    controller._expiry.update({"dev/Admin": now + timedelta(seconds=200),
-                               "prod/Deploy": now + timedelta(hours=1)})
+    controller.session_tracker.note("dev/Admin", now + timedelta(seconds=200))
+    controller.session_tracker.note("prod/Deploy", now + timedelta(hours=1))
     controller.check_expiry()
     controller.check_expiry()
     assert [w[0] for w in warned] == ["dev/Admin"] and 0 < warned[0][1] <= 200
-    controller._expiry["dev/Admin"] = now - timedelta(seconds=1)
+    controller.session_tracker.note("dev/Admin", now - timedelta(seconds=1))
     sessions_changed = []
     controller.sessions_changed.connect(lambda: sessions_changed.append(True))
     controller.check_expiry()
@@ -336,3 +338,79 @@ def test_an_unexpected_error_shows_only_its_type_unless_debugging(qtbot, control
         assert err.count("SECRET-TOKEN") >= 2 and "Traceback" in err
     else:
         assert "SECRET-TOKEN" not in err
+
+
+def test_a_switch_records_its_session_on_the_main_thread(qtbot, controller):
+    noted = []
+    real_note = controller.session_tracker.note
+
+    def note(name, expiration):
+        noted.append((name, QThread.currentThread() is QApplication.instance().thread()))
+        real_note(name, expiration)
+
+    controller.session_tracker.note = note
+    rec = Recorder(controller)
+    controller.copy_credentials("dev/Admin", "env")
+    assert _wait(qtbot, rec)[0] == "ok"
+    assert noted == [("dev/Admin", True)]
+    assert controller.session_seconds_left("dev/Admin") is not None
+
+
+class _FakeCore:
+    def __init__(self, expiration, render_error=None):
+        self.expiration, self.render_error = expiration, render_error
+
+    def get_credentials(self, config, target, *, mfa_prompt):
+        return SimpleNamespace(expiration=self.expiration)
+
+    def cached_credentials(self, target):
+        return SimpleNamespace(expiration=self.expiration)
+
+    def console_url(self, config, target, *, mfa_prompt, region=None):
+        return f"https://signin.example/{target.name}?region={region}"
+
+    def render(self, creds, fmt, *, region=None):
+        if self.render_error:
+            raise self.render_error
+        return f"{fmt} creds for {region}"
+
+
+def _config_with_browser():
+    account = Account("dev", "111111111111", region="eu-west-1", color="B7CA9D", browser="firefox",
+                      roles=(Role("Admin"),))
+    return replace(Config(accounts=(account,)), settings=Settings(browser="chrome"))
+
+
+def test_jobs_are_functions_of_their_arguments():
+    end = datetime.now(UTC) + timedelta(hours=1)
+    config = _config_with_browser()
+    targets = list_targets(config, include_profiles=False)
+    outcome = credentials_job(_FakeCore(end), config, targets, "dev/Admin", "env", None)
+    assert (outcome.target.name, outcome.text, outcome.expiration, outcome.error) == (
+        "dev/Admin", "env creds for eu-west-1", end, None)
+
+    opened = []
+
+    def open_browser(url, **kw):
+        opened.append((url, kw))
+        return "firefox"
+
+    outcome = console_job(_FakeCore(end), config, targets, "dev", "us-east-1", None, open_browser)
+    assert outcome.text == "Console for dev/Admin in us-east-1 opened (firefox)"
+    assert opened == [("https://signin.example/dev/Admin?region=us-east-1",
+                       {"account": "dev", "color": "B7CA9D", "spec_text": "firefox"})]
+
+
+def test_a_step_failing_after_the_session_was_made_keeps_its_expiration():
+    end = datetime.now(UTC) + timedelta(hours=1)
+    config = _config_with_browser()
+    targets = list_targets(config, include_profiles=False)
+    broken = InputError("unknown format")
+    outcome = credentials_job(_FakeCore(end, broken), config, targets, "dev/Admin", "nope", None)
+    assert (outcome.error, outcome.expiration) == (broken, end)
+
+    def no_browser(url, **kw):
+        raise InputError("browser firefox is not installed")
+
+    outcome = console_job(_FakeCore(end), config, targets, "dev/Admin", None, None, no_browser)
+    assert str(outcome.error) == "browser firefox is not installed" and outcome.expiration == end

@@ -6,7 +6,7 @@ role chains) are resolved by botocore's credential chain, never by hand.
 from __future__ import annotations
 
 from switcher.core.credentials import LONG_TERM, Credentials
-from switcher.core.errors import AwsError, InputError
+from switcher.core.errors import AwsError, Fix, InputError
 from switcher.core.paths import aws_config_file
 from switcher.core.secrets import keystore
 
@@ -27,7 +27,7 @@ def source_credentials(config, source: str | None, *, session=None) -> Credentia
     if source and source in config.keyring_sources:
         keys = keystore.load_keys(source)
         if keys is None:
-            raise InputError(f"keyring source {source} has no keys; run: switcher keys add {source}")
+            raise InputError(f"keyring source {source} has no keys", fix=Fix.ADD_KEYS, fix_for=source)
         return Credentials(keys[0], keys[1], None, None, LONG_TERM)
     return _from_botocore(source, session)
 
@@ -45,8 +45,8 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
         if profile is None:
             raise _stale_env_profile() from None
         raise InputError(
-            f"AWS CLI profile {profile!r} does not exist (see {aws_config_file()}); "
-            "fix the account's source or run: switcher keys add " + str(profile)
+            f"AWS CLI profile {profile!r} does not exist (see {aws_config_file()})",
+            fix=Fix.SET_SOURCE, fix_for=str(profile),
         ) from None
     except (bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError, bx.TokenRetrievalError):
         raise AwsError(
@@ -68,10 +68,7 @@ def _from_botocore(profile: str | None, session=None) -> Credentials:
     if frozen is None or not frozen.access_key:
         if profile:
             raise InputError(f"AWS CLI profile {profile!r} has no credentials")
-        raise InputError(
-            "no AWS credentials found: give the account a --source (an AWS CLI profile or "
-            "a keyring source from 'switcher keys add') or configure default credentials"
-        )
+        raise InputError("no AWS credentials found", fix=Fix.SET_SOURCE)
     kind = TEMPORARY if frozen.token else LONG_TERM
     return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, None, kind)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 
-from switcher.core.errors import InputError
+from switcher.core.errors import Fix, InputError
 from switcher.core.secrets import secretservice
 
 KEYS_SERVICE = "switcher:keys"
@@ -177,7 +177,7 @@ def load_keys(source: str) -> tuple[str, str] | None:
         return data["AccessKeyId"], data["SecretAccessKey"]
     except (ValueError, KeyError, TypeError):
         raise InputError(
-            f"the keyring entry for source {source} is damaged; run: switcher keys add {source}"
+            f"the keyring entry for source {source} is damaged", fix=Fix.ADD_KEYS, fix_for=source
         ) from None
 
 
