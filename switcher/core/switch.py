@@ -1,6 +1,9 @@
 """One switch: target → cached session, or source credentials → AssumeRole (following
 ``via`` chains) → cache; and the console sign-in URL on top of it.
 
+The caller's arguments become a ``core.request`` value first, checked there once; what
+this module checks itself is only what the source credentials reveal on the way.
+
 The cached path imports neither boto3 nor botocore; ``sts``/``sources`` load them only
 when AWS must really be called.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 
+from switcher.core import request
 from switcher.core import validate as v
 from switcher.core.credentials import ASSUMED, CHAINED, LONG_TERM, Credentials
 from switcher.core.errors import InputError
@@ -22,8 +26,9 @@ def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=
     ``duration`` (seconds) overrides the role's and the settings' default; a cached session
     with less time left than an explicitly asked duration is renewed.
     """
-    duration, state = _check_inputs(config, target, duration, mfa_code)
-    return _get(config, target, duration, state, mfa_prompt, refresh, chain=())
+    asked = request.credentials_request(config, target, duration=duration, mfa_code=mfa_code)
+    return _get(config, target, asked.duration, _OneCode(asked.mfa_code), mfa_prompt, refresh,
+                chain=())
 
 
 def cached_credentials(target) -> Credentials | None:
@@ -38,71 +43,47 @@ def clear_cache(target=None) -> None:
 def console_url(config, target, *, region=None, service=None, destination=None, duration=None,
                 logout_first=None, mfa_code=None, mfa_prompt=None) -> str:
     """A federated console sign-in URL (a secret: valid 15 minutes, never log it)."""
-    if region is not None:
-        region = _check_console_region(region, target)
-    duration, state = _check_inputs(config, target, duration, mfa_code)
-    from switcher.core.aws import signin
-
-    # a bad --service/--destination or SWITCHER_FEDERATION_URL must fail before any AWS call
-    signin.destination_url(region or target.region, service=service, destination=destination)
-    signin.federation_url(target.partition)
+    asked = request.console_request(
+        config, target, region=region, service=service, destination=destination,
+        duration=duration, logout_first=logout_first, mfa_code=mfa_code,
+    )
+    duration, code = asked.credentials.duration, _OneCode(asked.credentials.mfa_code)
     # a via target is chained, so the duration sizes its AssumeRole; otherwise it is the
     # console's SessionDuration, unless the source turns out to be temporary (below)
-    creds = _get(config, target, duration if target.via else None, state, mfa_prompt,
-                 False, chain=())
+    creds = _get(config, target, duration if target.via else None, code, mfa_prompt, False,
+                 chain=())
     session_duration = None
     if creds.kind == ASSUMED:
         # long-term-key sessions may ask the console for up to 12 h, independent of the creds
-        session_duration = duration or target.duration or config.settings.default_duration
+        session_duration = duration or _duration(config, target, None, chained=False)
     elif duration is not None and not target.via:
         # chained through a profile's session: the console session lasts as long as the
         # credentials, so AssumeRole sizes it (a cached session long enough is kept)
-        creds = _get(config, target, duration, state, mfa_prompt, False, chain=())
-    if logout_first is None:
-        logout_first = target.logout_first
-    if logout_first is None:
-        logout_first = config.settings.logout_first
-    return signin.login_url(
-        creds, region=region or target.region, service=service, destination=destination,
-        session_duration=session_duration, logout_first=bool(logout_first),
+        creds = _get(config, target, duration, code, mfa_prompt, False, chain=())
+    from switcher.core.aws import signin
+
+    return signin.sign_in_url(
+        creds, federation=asked.federation, destination=asked.destination,
+        session_duration=session_duration, logout_first=asked.logout_first,
     )
 
 
 # -- internals ---------------------------------------------------------------------------
 
 
-def _check_inputs(config, target, duration, mfa_code) -> tuple[int | None, dict]:
-    """The caller's duration and MFA code, checked once, before any keyring or AWS call.
+class _OneCode:
+    """The caller's MFA code, for the first AssumeRole that needs one: AWS refuses a code it
+    has already accepted, so a second hop or a second try must get a fresh one."""
 
-    Returns the duration and the state the code travels in (it is good for one call).
-    """
-    if duration is not None:
-        # a via target is known to be chained; a profile source may still turn out so (_get)
-        duration = v.check_duration(duration, chained=bool(target.via))
-    if mfa_code is not None:
-        mfa_code = v.check_token_code(mfa_code)
-        if not _may_use_mfa(config, target):
-            # silently unused, a code hides a mistake (wrong target, or a role missing its device)
-            raise InputError(f"{target.name} does not use MFA; drop --mfa-code")
-    return duration, {"mfa_code": mfa_code}
+    def __init__(self, code: str | None) -> None:
+        self._code = code
+
+    def take(self) -> str | None:
+        code, self._code = self._code, None
+        return code
 
 
-def _check_console_region(region: str, target) -> str:
-    # the sign-in host follows the region: another partition's would receive these
-    # credentials (and refuse them), so a mismatch is a usage error, found before any call
-    from switcher.core.partitions import partition_name
-
-    region = v.check_region(region)
-    partition = partition_name(region)
-    if partition != target.partition:
-        raise InputError(
-            f"region {region} is in partition {partition}, but {target.name} is in partition "
-            f"{target.partition}; pick a region of {target.partition}"
-        )
-    return region
-
-
-def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credentials:
+def _get(config, target, duration, code: _OneCode, mfa_prompt, refresh, chain) -> Credentials:
     if target.name in chain:
         loop = " -> ".join((*chain, target.name))
         raise InputError(f"role chain loops back on itself: {loop}")
@@ -120,7 +101,7 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
         except InputError as exc:
             raise InputError(f"{target.name} is assumed via {target.via!r}, which fails: {exc}") from None
         # the hop's own duration is its business; only the final hop gets ours
-        source = _get(config, via_target, None, state, mfa_prompt, False, (*chain, target.name))
+        source = _get(config, via_target, None, code, mfa_prompt, False, (*chain, target.name))
         source_kind = CHAINED
         session = None
     else:
@@ -139,39 +120,21 @@ def _get(config, target, duration, state, mfa_prompt, refresh, chain) -> Credent
     session_name = _session_name(config, target)
 
     serial = target.mfa_serial
-    code = None
+    token = None
     if serial:
-        from switcher.core import mfa
+        token = code.take()
+        if token is None:
+            from switcher.core import mfa
 
-        code = mfa.mfa_code(
-            target, serial, code=state.pop("mfa_code", None),  # a code is good for one call
-            process=target.mfa_process or config.settings.mfa_process, prompt=mfa_prompt,
-        )
+            token = mfa.mfa_code(target, serial, prompt=mfa_prompt,
+                                 process=target.mfa_process or config.settings.mfa_process)
 
     from switcher.core.aws.sts import assume_role
 
     creds = assume_role(source, target, kind=kind, session_name=session_name,
-                        duration=duration, mfa_serial=serial, mfa_code=code, session=session)
+                        duration=duration, mfa_serial=serial, mfa_code=token, session=session)
     cache.store(target, creds)
     return creds
-
-
-def _may_use_mfa(config, target) -> bool:
-    """False only when neither ``target`` nor any hop it is assumed via has an MFA device."""
-    from switcher.core.targets import resolve
-
-    seen = set()
-    while not target.mfa_serial:
-        if not target.via:
-            return False
-        seen.add(target.name)
-        try:
-            target = resolve(config, target.via)
-        except InputError:
-            return True  # a broken chain: _get reports it with its context
-        if target.name in seen:
-            return True  # a loop: likewise
-    return True
 
 
 def _min_left(duration: int | None) -> float:
@@ -183,12 +146,12 @@ def _min_left(duration: int | None) -> float:
 def _duration(config, target, explicit: int | None, *, chained: bool) -> int | None:
     """explicit > role > settings default > omitted (AWS then gives 1 hour).
 
-    ``explicit`` was checked on entry (_check_inputs), as chained when ``target.via``.
+    ``explicit`` comes from the request, checked there (as chained when ``target.via``).
     """
     if explicit is not None:
-        if chained and not target.via and explicit > v.CHAINED_MAX_DURATION:
+        if chained and not target.via:
             # only now known: the profile source gave temporary credentials
-            return v.check_duration(explicit, chained=True)
+            return v.check_chained_duration(explicit)
         return explicit
     if target.duration is not None:
         try:

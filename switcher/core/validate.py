@@ -116,7 +116,15 @@ def check_duration(value: int | str, *, chained: bool = False) -> int:
         raise InputError(f"duration {value!r} must be a whole number of seconds") from None
     if not MIN_DURATION <= seconds <= MAX_DURATION:
         raise InputError(f"duration {seconds} must be between 900 and 43200 seconds (15 min to 12 h)")
-    if chained and seconds > CHAINED_MAX_DURATION:
+    if chained:
+        check_chained_duration(seconds)
+    return seconds
+
+
+def check_chained_duration(seconds: int) -> int:
+    """A duration already checked by check_duration, held to role chaining's 1 hour: for
+    when a role turns out to be chained only after its duration was checked."""
+    if seconds > CHAINED_MAX_DURATION:
         raise InputError(
             f"duration {seconds} exceeds the 1 hour limit for roles assumed by role chaining"
         )
@@ -131,6 +139,11 @@ def check_color(value: str) -> str:
 
 
 def check_region(value: str) -> str:
+    return check_region_partition(value)[0]
+
+
+def check_region_partition(value: str) -> tuple[str, str]:
+    """check_region, and the partition it found the region in (a key of PARTITIONS)."""
     value = str(value).strip()
     if not REGION_RE.match(value):
         raise InputError(f"region {value!r} is not a region name like us-east-1")
@@ -146,7 +159,7 @@ def check_region(value: str) -> str:
             f"region {value} is in partition {partition}, which Switcher does not support "
             f"(supported: {', '.join(PARTITIONS)})"
         )
-    return value
+    return value, partition
 
 
 def check_role_arn(value: str) -> re.Match[str]:

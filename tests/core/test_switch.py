@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from moto import mock_aws
@@ -187,14 +188,19 @@ def test_bad_mfa_code_is_rejected_before_anything(env, calls):
 
 @pytest.fixture
 def login_calls(monkeypatch):
-    """signin.login_url's arguments (the federation endpoint is tested end to end)."""
+    """What reaches the sign-in (the federation endpoint is tested end to end), with the
+    region and service read back from the page it lands on."""
     seen = []
 
-    def fake_login_url(creds, **kwargs):
-        seen.append((creds.kind, kwargs))
+    def fake_sign_in_url(creds, *, destination, **kwargs):
+        parts = urlsplit(destination)
+        region = parse_qs(parts.query).get("region", [None])[0]
+        service = parts.path.strip("/").split("/")[0]
+        seen.append((creds.kind, {**kwargs, "destination": destination, "region": region,
+                                  "service": service}))
         return "https://signin.example/federation?Action=login"
 
-    monkeypatch.setattr(signin, "login_url", fake_login_url)
+    monkeypatch.setattr(signin, "sign_in_url", fake_sign_in_url)
     return seen
 
 
@@ -206,6 +212,25 @@ def test_console_url_session_duration_only_for_assumed(env, calls, login_calls):
     assert (kind2, second["session_duration"], second["service"]) == (CHAINED, None, "ec2")
     # a chained console session is sized by AssumeRole (<= 1 h) instead
     assert calls[-1].get("DurationSeconds") in (None, 3600)
+
+
+def test_console_url_session_duration_falls_back_to_the_role_then_the_settings(env, calls,
+                                                                               login_calls):
+    long_default = replace(CONFIG, settings=Settings(default_duration=10800))
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Long"))
+    switch.console_url(long_default, resolve(long_default, "dev/Admin"))
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"))  # cached: the settings say nothing
+    assert [kw["session_duration"] for _, kw in login_calls] == [7200, 10800, None]
+
+
+def test_console_url_signs_in_where_the_request_says(env, calls, login_calls, monkeypatch):
+    monkeypatch.setenv("SWITCHER_FEDERATION_URL", "http://127.0.0.1:9/federation")
+    switch.console_url(CONFIG, resolve(CONFIG, "dev/Admin"), region="eu-central-1",
+                       service="iam", logout_first=True)
+    [(_, kw)] = login_calls
+    assert kw["federation"] == "http://127.0.0.1:9/federation"
+    assert kw["destination"] == "https://console.aws.amazon.com/iam/home"
+    assert kw["logout_first"] is True
 
 
 def test_console_url_chained_over_an_hour_is_refused(env, calls, login_calls):

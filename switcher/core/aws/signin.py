@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from switcher.core import validate as v
 from switcher.core.credentials import ASSUMED, CHAINED, FEDERATION_TOKEN, LONG_TERM, SESSION_TOKEN
 from switcher.core.errors import AwsError, InputError
-from switcher.core.partitions import PARTITIONS, partition_name
+from switcher.core.partitions import PARTITIONS, partition_name  # noqa: F401 - callers use signin.partition_name
 
 FEDERATION_ENV = "SWITCHER_FEDERATION_URL"
 ISSUER = "switcher"  # shown by the console as where the session came from; aws-vault does the same
@@ -78,15 +78,33 @@ def _check_override(url: str) -> str:
 
 def signin_base(partition: str) -> str:
     """``scheme://host`` of the sign-in service (the federation override's, when set)."""
-    parts = urlsplit(federation_url(partition))
+    return _base(federation_url(partition))
+
+
+def _base(federation: str) -> str:
+    parts = urlsplit(federation)
     return f"{parts.scheme}://{parts.netloc}"
 
 
 def destination_url(region: str, *, service: str | None = None,
                     destination: str | None = None) -> str:
     """The console page to land on: a region's home, a service, or a given console URL."""
-    region = v.check_region(region)
-    partition = PARTITIONS[_partition(region)]
+    region, partition = v.check_region_partition(region)
+    return landing_url(region, partition, service=service, destination=destination)
+
+
+def landing(region: str, partition: str, *, service: str | None = None,
+            destination: str | None = None) -> tuple[str, str]:
+    """The page to land on and the federation endpoint to sign in at, for a region already
+    checked (validate.check_region_partition): what a login can check before any call."""
+    page = landing_url(region, partition, service=service, destination=destination)
+    return page, federation_url(partition)
+
+
+def landing_url(region: str, partition: str, *, service: str | None = None,
+                destination: str | None = None) -> str:
+    """destination_url for a region already checked, in ``partition`` (a key of PARTITIONS)."""
+    partition = PARTITIONS[partition]
     if service and destination:
         raise InputError("give either a service or a destination, not both")
     if destination:
@@ -104,13 +122,6 @@ def destination_url(region: str, *, service: str | None = None,
             return f"https://{host}/{service}/home?{urlencode({'region': region})}"
     host = partition.console_host(region)
     return f"https://{host}/console/home?{urlencode({'region': region})}"
-
-
-def _partition(region: str) -> str:
-    name = partition_name(region)
-    if name not in PARTITIONS:
-        raise InputError(f"region {region} is in partition {name}, which has no console sign-in")
-    return name
 
 
 def _check_destination(url: str, partition) -> str:
@@ -165,6 +176,12 @@ def signin_token(creds, *, partition: str, session_duration: int | None = None) 
     """Exchange temporary credentials for a sign-in token (valid 15 minutes)."""
     kind = _credentials_kind(creds)
     url = federation_url(partition)
+    if session_duration is not None and kind == ASSUMED:
+        session_duration = v.check_duration(session_duration)
+    return _signin_token(creds, kind, url, session_duration)
+
+
+def _signin_token(creds, kind: str, url: str, session_duration: int | None) -> str:
     fields = {
         "Action": "getSigninToken",
         "Session": json.dumps({
@@ -176,7 +193,7 @@ def signin_token(creds, *, partition: str, session_duration: int | None = None) 
     # AWS refuses SessionDuration unless the role was assumed with long-term user keys;
     # chained and federation-token sessions are sized by their own expiry instead.
     if session_duration is not None and kind == ASSUMED:
-        fields["SessionDuration"] = str(v.check_duration(session_duration))
+        fields["SessionDuration"] = str(session_duration)
     status, body = _post(url, fields)
     if status == 400 and "SessionDuration" in fields:
         # The credentials were chained after all (e.g. an SSO or session-token source):
@@ -214,13 +231,26 @@ def login_url(creds, *, region: str, service: str | None = None,
     The result is a secret for 15 minutes. ``logout_first`` wraps it so that the browser
     first signs out of any other console session (breaks the console's multi-session mode).
     """
-    _credentials_kind(creds)  # refuse unusable credentials before any network call
-    dest = destination_url(region, service=service, destination=destination)
-    partition = _partition(region)
-    token = signin_token(creds, partition=partition, session_duration=session_duration)
-    url = build_login_url(federation_url(partition), dest, token)
+    kind = _credentials_kind(creds)  # refuse unusable credentials before any network call
+    region, partition = v.check_region_partition(region)
+    page, federation = landing(region, partition, service=service, destination=destination)
+    if session_duration is not None and kind == ASSUMED:
+        session_duration = v.check_duration(session_duration)
+    return sign_in_url(creds, federation=federation, destination=page,
+                       session_duration=session_duration, logout_first=logout_first)
+
+
+def sign_in_url(creds, *, federation: str, destination: str,
+                session_duration: int | None = None, logout_first: bool = False) -> str:
+    """login_url for a landing already checked (``landing``) and a checked duration.
+
+    The credentials are checked here all the same: only now are they known.
+    """
+    kind = _credentials_kind(creds)
+    token = _signin_token(creds, kind, federation, session_duration)
+    url = build_login_url(federation, destination, token)
     if logout_first:
-        url = logout_wrapper(url, partition=partition)
+        url = _logout_wrapper(url, _base(federation))
     return url
 
 
@@ -235,7 +265,10 @@ def build_login_url(federation: str, destination: str, token: str) -> str:
 
 def logout_wrapper(url: str, *, partition: str) -> str:
     """Sign out of the console first, then follow ``url``."""
-    base = signin_base(partition)
+    return _logout_wrapper(url, signin_base(partition))
+
+
+def _logout_wrapper(url: str, base: str) -> str:
     return f"{base}/oauth?" + urlencode({"Action": "logout", "redirect_uri": url})
 
 
