@@ -9,37 +9,7 @@ import re
 import pytest
 
 from switcher.core.self_command import own_argv
-
-AWS_CONFIG = """\
-[profile base]
-region = eu-west-1
-
-[profile legacy-Admin]
-role_arn = arn:aws:iam::555555555555:role/Admin
-source_profile = base
-mfa_serial = arn:aws:iam::555555555555:mfa/me
-
-[profile legacy-Deep]
-role_arn = arn:aws:iam::666666666666:role/path/Deep
-source_profile = legacy-Admin
-duration_seconds = 3600
-"""
-
-ESR = """\
-; from the extension
-[org]
-aws_account_id = my-org
-target_role_name = Developer
-
-[profile shop-Developer]
-aws_account_id = 777777777777
-source_profile = org
-color = fad791
-
-[Mining]
-role_arn = arn:aws:iam::888888888888:role/ops/Miner
-region = ap-southeast-2
-"""
+from tests.fixtures.samples import AWS_CONFIG, ESR
 
 
 @pytest.fixture

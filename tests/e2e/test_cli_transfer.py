@@ -18,38 +18,8 @@ import pytest
 from switcher.core.share.links import parse_link
 from tests.fixtures.aws import offline_env
 from tests.fixtures.aws import run_switcher as sw
+from tests.fixtures.samples import AWS_CONFIG, ESR
 from tests.fixtures.tools import require_tool
-
-AWS_CONFIG = """\
-[profile base]
-region = eu-west-1
-
-[profile legacy-Admin]
-role_arn = arn:aws:iam::555555555555:role/Admin
-source_profile = base
-mfa_serial = arn:aws:iam::555555555555:mfa/me
-
-[profile legacy-Deep]
-role_arn = arn:aws:iam::666666666666:role/path/Deep
-source_profile = legacy-Admin
-duration_seconds = 3600
-"""
-
-ESR = """\
-; from the extension
-[org]
-aws_account_id = my-org
-target_role_name = Developer
-
-[profile shop-Developer]
-aws_account_id = 777777777777
-source_profile = org
-color = fad791
-
-[Mining]
-role_arn = arn:aws:iam::888888888888:role/ops/Miner
-region = ap-southeast-2
-"""
 
 
 @pytest.fixture
