@@ -1,5 +1,5 @@
-"""The sandbox: moto (server mode) + a recording STS proxy + a local federation endpoint,
-with a throwaway config of demo accounts. Used by ``switcher sandbox``, by the tray in
+"""The sandbox: moto (server mode) + a recording STS proxy + a local federation endpoint
+(+ optionally a local IAM Identity Center), with a throwaway config of demo accounts. Used by ``switcher sandbox``, by the tray in
 sandbox mode, by ``switcher --sandbox`` and by the tests.
 
 Nothing here talks to AWS. Everything listens on 127.0.0.1 only, on ports the kernel picks.
@@ -14,21 +14,35 @@ import shutil
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from switcher.sandbox.ledger import Ledger
+
+if TYPE_CHECKING:
+    from switcher.sandbox.identity_center import IdentityCenter
 
 __all__ = ["Stack", "Sandbox", "activate_for_cli"]
 
 
 class Stack:
-    """moto + STS proxy + federation endpoint, without any config (what tests build on)."""
+    """moto + STS proxy + federation endpoint, without any config (what tests build on).
 
-    def __init__(self) -> None:
+    ``identity_center``: an unstarted ``IdentityCenter``, or a function making one (called
+    by ``start``, so that a Stack that is never started binds no port). The Stack
+    connects it to its moto and ledger, starts and stops it, and adds its endpoints to
+    ``endpoint_env``.
+    """
+
+    def __init__(self, identity_center: IdentityCenter | Callable[[], IdentityCenter]
+                 | None = None) -> None:
         self.ledger = Ledger()
         self._moto = None
         self._proxy = None
         self._federation = None
+        self._identity_center_spec = identity_center
+        self.identity_center: IdentityCenter | None = None
         self.moto_url = self.sts_url = self.federation_url = ""
         self.startup_seconds: float | None = None
 
@@ -46,14 +60,19 @@ class Stack:
         self._federation.start()
         self.sts_url = self._proxy.url
         self.federation_url = self._federation.federation_url
+        spec = self._identity_center_spec
+        if spec is not None:
+            center = spec if hasattr(spec, "connect") else spec()
+            self.identity_center = center.connect(self.moto_url, self.ledger)
+            center.start()
         self.startup_seconds = time.perf_counter() - started
         return self
 
     def stop(self) -> None:
-        for part in (self._federation, self._proxy, self._moto):
+        for part in (self.identity_center, self._federation, self._proxy, self._moto):
             if part is not None:
                 part.stop()
-        self._moto = self._proxy = self._federation = None
+        self._moto = self._proxy = self._federation = self.identity_center = None
 
     @property
     def endpoint_env(self) -> dict[str, str]:
@@ -64,6 +83,8 @@ class Stack:
             "SWITCHER_FEDERATION_URL": self.federation_url,
             # no instance metadata here: without this botocore may wait for IMDS timeouts
             "AWS_EC2_METADATA_DISABLED": "true",
+            # botocore's own service-specific names: sso (portal) and sso-oidc
+            **(self.identity_center.endpoint_env if self.identity_center else {}),
         }
 
     def log(self) -> list[dict]:
@@ -87,14 +108,16 @@ class Stack:
 
 
 class Sandbox:
-    """A Stack plus a seeded throwaway config dir and AWS CLI files.
+    """A Stack plus a seeded throwaway config dir and AWS CLI files, and an Identity Center
+    with demo accounts (``seed.demo_sso_accounts``; start URL ``seed.SSO_START_URL`` in
+    ``seed.SSO_REGION``).
 
     ``env`` holds every variable a Switcher process needs to use it; ``activate()`` starts
     the sandbox and puts them into ``os.environ`` of this process.
     """
 
     def __init__(self) -> None:
-        self.stack = Stack()
+        self.stack = Stack(identity_center=_demo_identity_center)
         self.root: Path | None = None
         self.env: dict[str, str] = {}
         self._saved_env: dict[str, str | None] = {}
@@ -151,6 +174,10 @@ class Sandbox:
             self.root = None
 
     @property
+    def identity_center(self) -> IdentityCenter | None:
+        return self.stack.identity_center
+
+    @property
     def config_dir(self) -> Path:
         return Path(self.env["SWITCHER_CONFIG_DIR"])
 
@@ -159,6 +186,14 @@ class Sandbox:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _demo_identity_center() -> IdentityCenter:
+    from switcher.sandbox import seed
+    from switcher.sandbox.identity_center import IdentityCenter
+
+    return IdentityCenter(seed.demo_sso_accounts(), start_url=seed.SSO_START_URL,
+                          region=seed.SSO_REGION)
 
 
 def activate_for_cli() -> Sandbox:

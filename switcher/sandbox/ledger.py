@@ -19,13 +19,16 @@ LOG_LIMIT = 10_000  # events kept: a sandbox left running for days must not grow
 
 @dataclass
 class Session:
-    """Temporary credentials that went through the sandbox STS endpoint."""
+    """Temporary credentials that went through the sandbox STS endpoint, or that its
+    Identity Center issued."""
 
     access_key_id: str
     secret_access_key: str = field(repr=False)
     session_token: str = field(repr=False)
     expires_at: float  # epoch seconds
-    kind: str  # "assumed" (long-term caller), "chained", "session-token", "federation-token"
+    # "assumed" (long-term caller), "chained", "session-token", "federation-token", "sso"
+    # (Identity Center GetRoleCredentials: signs in, but like "chained" gets no SessionDuration)
+    kind: str
     region: str  # signing region of the issuing call: decides the partition in moto
     role_arn: str | None = None
 

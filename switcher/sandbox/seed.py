@@ -42,6 +42,31 @@ def demo_config() -> Config:
     return Config(accounts=accounts, settings=Settings())
 
 
+SSO_START_URL = "https://d-sandbox.awsapps.com/start"
+SSO_REGION = "us-east-1"
+_SSO_TEAMS = ("Payments", "Identity", "Data Platform", "Search", "Mobile", "Billing",
+              "Analytics", "Logistics", "Checkout", "Notifications", "Media", "Support",
+              "Growth")
+_SSO_STAGES = {  # permission sets a developer typically has in each stage
+    "Prod": ("ReadOnlyAccess", "AdministratorAccess"),
+    "Staging": ("PowerUserAccess", "ReadOnlyAccess"),
+    "Dev": ("AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess"),
+}
+
+
+def demo_sso_accounts():
+    """About 40 Identity Center accounts, "Acme <team> <stage>", with 1-3 roles each."""
+    from switcher.sandbox.identity_center import SsoAccount
+
+    accounts = [SsoAccount(f"{700000000000 + n * 1001:012d}", f"Acme {team} {stage}", roles,
+                           f"aws+{team.lower().replace(' ', '-')}-{stage.lower()}@acme.example")
+                for n, (team, (stage, roles)) in enumerate(
+                    itertools.product(_SSO_TEAMS, _SSO_STAGES.items()))]
+    accounts.append(SsoAccount("799999999999", "Acme Security Audit",
+                               ("SecurityAudit",), "aws+security@acme.example"))
+    return accounts
+
+
 def create_user_keys(moto_url: str, user: str = USER) -> tuple[str, str]:
     """A real IAM user in moto and its access keys (long-term, AKIA...).
 
