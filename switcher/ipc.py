@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import time
 from typing import Any
 
-from switcher.core.errors import InputError, NoTrayError
+from switcher.core.errors import InputError, NoTrayError, SwitcherError
 from switcher.core.paths import socket_path
 
 PROTOCOL = 1
@@ -38,20 +39,28 @@ def decode(line: bytes) -> dict[str, Any]:
     return data
 
 
+class TrayRefused(SwitcherError):
+    """The tray answered, and its answer is a refusal (in its own words)."""
+
+    exit_code = 1
+
+
+NO_TRAY = "no Switcher tray is running (start one with: switcher tray)"
+REFUSED_GRACE = 0.5  # seconds: a tray that is starting has bound its socket, not listened yet
+
+
 def request(cmd: str, timeout: float = 5.0, **fields: Any) -> dict[str, Any]:
-    """Send one command to the running tray; NoTrayError (exit 3) when none answers."""
+    """Send one command to the running tray; NoTrayError (exit 3) when none answers,
+    TrayRefused when it answers with an error."""
     if sys.platform == "win32":  # named pipes: only Qt speaks them conveniently
-        return _request_qt(cmd, timeout, **fields)
+        return _check(_request_qt(cmd, timeout, **fields))
     path = socket_path()
     if not path.exists():
-        raise NoTrayError("no Switcher tray is running (start one with: switcher tray)")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(timeout)
+        raise NoTrayError(NO_TRAY)
+    give_up = time.monotonic() + timeout
+    sock = _connect(path, give_up)
     try:
-        try:
-            sock.connect(str(path))
-        except (ConnectionRefusedError, FileNotFoundError):
-            raise NoTrayError("no Switcher tray is running (start one with: switcher tray)") from None
+        sock.settimeout(max(give_up - time.monotonic(), 0.05))
         sock.sendall(encode({"cmd": cmd, **fields}))
         buf = b""
         while not buf.endswith(b"\n"):
@@ -63,6 +72,8 @@ def request(cmd: str, timeout: float = 5.0, **fields: Any) -> dict[str, Any]:
                 raise InputError("the tray's reply is too long")
     except TimeoutError:
         raise NoTrayError("the Switcher tray did not answer in time") from None
+    except OSError:  # reset or broken pipe: the tray dropped us
+        buf = b""
     finally:
         sock.close()
     if not buf:
@@ -70,6 +81,47 @@ def request(cmd: str, timeout: float = 5.0, **fields: Any) -> dict[str, Any]:
     reply = decode(buf.strip())
     if reply.get("v") != PROTOCOL:
         raise InputError(f"the running tray speaks protocol {reply.get('v')!r}, not {PROTOCOL}; restart it")
+    return _check(reply)
+
+
+def _connect(path, give_up: float) -> socket.socket:
+    """A connected socket, retrying while the tray's backlog is full (EAGAIN) and, briefly,
+    while its socket exists but refuses (a tray between bind and listen)."""
+    refused_until = min(give_up, time.monotonic() + REFUSED_GRACE)
+    pause = 0.005
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(max(give_up - time.monotonic(), 0.05))
+        try:
+            sock.connect(str(path))
+            return sock
+        except (BlockingIOError, InterruptedError):
+            busy, retry_until = True, give_up
+        except ConnectionRefusedError:
+            busy, retry_until = False, refused_until if path.exists() else 0
+        except FileNotFoundError:
+            sock.close()
+            raise NoTrayError(NO_TRAY) from None
+        except TimeoutError:
+            sock.close()
+            raise NoTrayError("the Switcher tray did not answer in time") from None
+        except OSError as exc:
+            sock.close()
+            raise NoTrayError(
+                f"cannot reach the Switcher tray at {path}: {exc.strerror or exc}") from None
+        sock.close()
+        if time.monotonic() + pause > retry_until:
+            if busy:
+                raise NoTrayError("the Switcher tray is too busy to answer; try again") from None
+            raise NoTrayError(NO_TRAY) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def _check(reply: dict[str, Any]) -> dict[str, Any]:
+    if reply.get("ok") is False:
+        why = " ".join(str(reply.get("error") or "no reason given").split())[:300]
+        raise TrayRefused(f"the Switcher tray refused the request: {why}")
     return reply
 
 
@@ -79,7 +131,7 @@ def _request_qt(cmd: str, timeout: float, **fields: Any) -> dict[str, Any]:
     sock = QLocalSocket()
     sock.connectToServer(str(socket_path()))
     if not sock.waitForConnected(int(timeout * 1000)):
-        raise NoTrayError("no Switcher tray is running (start one with: switcher tray)")
+        raise NoTrayError(NO_TRAY)
     sock.write(encode({"cmd": cmd, **fields}))
     sock.waitForBytesWritten(int(timeout * 1000))
     buf = b""

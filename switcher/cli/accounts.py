@@ -49,7 +49,7 @@ def _merge_roles(existing: tuple[Role, ...], names: list[str], options: dict) ->
 def add(args) -> int:
     alias = v.check_alias(args.alias)
     account_id = v.check_account_id(args.account)
-    mfa_serial = v.check_mfa_serial(args.mfa_serial) if args.mfa_serial else None
+    mfa_serial = v.check_mfa_serial(args.mfa_serial) if args.mfa_serial is not None else None
     role_options = {
         key: value
         for key, value in (
@@ -67,7 +67,8 @@ def add(args) -> int:
         raise InputError("--external-id, --duration and --via apply to roles: add --role NAME")
 
     def change(config: Config) -> Config:
-        current = config.account(alias)
+        # exact: "add PROD" next to "prod" is another account (aliases may differ in case)
+        current = config.account(alias, exact=True)
         if current and current.id != account_id:
             raise InputError(
                 f"alias {alias} already names account {current.id}; remove it first or pick another alias"
@@ -75,11 +76,11 @@ def add(args) -> int:
         clash = next((a for a in config.accounts if a.id == account_id and a.alias != alias), None)
         if clash:
             raise InputError(f"account {account_id} is already listed as {clash.alias}")
-        if args.source:
+        if args.source is not None:
             _check_source(config, args.source)
         base = current or Account(alias=alias, id=account_id)
         fields = {
-            "region": v.check_region(args.region) if args.region else None,
+            "region": v.check_region(args.region) if args.region is not None else None,
             "color": _color(args.color),
             "source": args.source,
             "mfa_serial": mfa_serial if not args.role else None,
@@ -87,12 +88,12 @@ def add(args) -> int:
         account = replace(base, **{k: val for k, val in fields.items() if val is not None})
         account = account.with_roles(_merge_roles(account.roles, args.role, role_options))
         new = config.with_account(account)
-        if args.via:
+        if args.via is not None:
             _check_via(new, alias, args.role, args.via)
         return new
 
     config = store.update(change)
-    account = config.account(alias)
+    account = config.account(alias, exact=True)
     roles = ", ".join(r.name for r in account.roles) or "no roles yet"
     print(f"saved {alias} ({account_id}, {account.region}): {roles}")
     return 0
@@ -122,18 +123,21 @@ def _check_via(config: Config, alias: str, roles: list[str], via: str) -> None:
 def remove(args) -> int:
     alias, _, role_name = args.target.partition("/")
     removed: list[str] = []
+    what: list[str] = []  # as the config spells it: "remove PROD" removes "prod"
 
     def change(config: Config) -> Config:
         account = config.account(alias)
         if not account:
             raise InputError(f"no account {alias!r}; see: switcher list")
         if not role_name:
-            removed.extend(f"{alias}/{r.name}" for r in account.roles)
-            return config.without_account(alias)
+            removed.extend(f"{account.alias}/{r.name}" for r in account.roles)
+            what.append(account.alias)
+            return config.without_account(account.alias)
         role = account.role(role_name)
         if not role:
-            raise InputError(f"account {alias} has no role {role_name!r}")
-        removed.append(f"{alias}/{role.name}")
+            raise InputError(f"account {account.alias} has no role {role_name!r}")
+        removed.append(f"{account.alias}/{role.name}")
+        what.append(removed[-1])
         return config.with_account(account.with_roles(tuple(r for r in account.roles if r is not role)))
 
     def checked(config: Config) -> Config:
@@ -143,7 +147,7 @@ def remove(args) -> int:
 
     store.update(checked)
     _forget_sessions(removed)
-    print(f"removed {args.target}")
+    print(f"removed {what[-1]}")
     return 0
 
 
@@ -196,6 +200,8 @@ def list_(args) -> int:
 def _source_label(target) -> str:
     if target.via:
         return f"via {target.via}"  # chained: the via target's session is the source
+    if target.credential_source:
+        return f"credential_source {target.credential_source}"
     return target.source or "(default chain)"
 
 
@@ -207,5 +213,7 @@ def _flags(target) -> str:
         flags.append("mfa")
     if target.external_id:
         flags.append("external-id")
+    if target.region_from:  # the profile names no region: botocore has no console region for it
+        flags.append(f"region: {target.region_from}")
     return ", ".join(flags)
 

@@ -8,8 +8,11 @@ logs and into other errors' messages, where a command is the only advice that wo
 from __future__ import annotations
 
 from switcher.core.errors import SwitcherError
+from switcher.core.oneline import one_line
 
 
-def error_line(err: SwitcherError) -> str:
-    """What ``switcher`` writes to stderr for ``err``, newline included."""
-    return f"switcher: {err}\n"
+def error_line(err: SwitcherError | str) -> str:
+    """What ``switcher`` writes to stderr for ``err`` (an error, or the text of a usage
+    error), newline included; whatever it quotes, it is one line with no raw control
+    characters."""
+    return f"switcher: {one_line(str(err))}\n"

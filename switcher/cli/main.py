@@ -21,10 +21,11 @@ def _enter_call_depth() -> bool:
     """Count nested switcher processes through the environment. A profile exported with
     ``credential_process = switcher creds ...`` and named by AWS_PROFILE would otherwise
     make switcher start itself again and again until memory runs out."""
-    try:
-        depth = int(os.environ.get("SWITCHER_CALL_DEPTH", "0"))
-    except ValueError:
-        depth = 0
+    value = os.environ.get("SWITCHER_CALL_DEPTH", "0")
+    if not (value.isascii() and value.isdigit()):
+        depth = 0  # garbled: count from the top (int() would take "٢")
+    else:
+        depth = int(value) if len(value) < 4 else MAX_CALL_DEPTH
     if depth >= MAX_CALL_DEPTH:
         return False
     os.environ["SWITCHER_CALL_DEPTH"] = str(depth + 1)
@@ -48,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     if "--" in argv and "exec" in argv[: argv.index("--")]:
         cut = argv.index("--")
         argv, command_after = argv[:cut], argv[cut + 1:]
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        # --help, --version and usage errors (already written, one line): an in-process
+        # caller gets the exit code back instead of an exception
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     if command_after is not None:
         args.cmd = command_after
     if not getattr(args, "handler", None):

@@ -15,8 +15,57 @@ DURATION_HELP = "session length in seconds (900-43200; at most 3600 for chained 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
-        sys.stderr.write(f"switcher: {message} (see: {self.prog} --help)\n")
+        from switcher.cli.errors import error_line
+
+        # argparse quotes what was typed ("unrecognized arguments: ..."): escaped like
+        # every other error line
+        sys.stderr.write(error_line(f"{message} (see: {self.prog} --help)"))
         raise SystemExit(2)
+
+
+def version() -> str:
+    """The installed distribution's version, else (a source tree) the package's own."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("switcher")
+    except PackageNotFoundError:
+        from switcher import __version__
+
+        return __version__
+
+
+class _Version(argparse.Action):
+    """``--version``, read only when asked: package metadata costs milliseconds that a
+    cached ``switcher creds`` does not have."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        sys.stdout.write(f"switcher {version()}\n")
+        parser.exit(0)
+
+
+def _text(value: str) -> str:
+    """An option's value: an empty one is a mistake (an unset shell variable), not a
+    request for the default."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("needs a value, not an empty string")
+    return value
+
+
+def _seconds(value: str) -> int:
+    from switcher.core.validate import short_repr
+
+    # ASCII digits only: int() also takes "36١0" and "3_600"
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{short_repr(value)} is not a whole number of seconds")
+    if len(text.lstrip("0")) > 9:  # and int() of 5,000 digits raises ValueError
+        raise argparse.ArgumentTypeError(f"{short_repr(value)} seconds is far too long")
+    return int(text)
 
 
 class _Skipped:
@@ -31,7 +80,7 @@ _SKIPPED = _Skipped()
 
 COMMANDS = frozenset({
     "add", "remove", "list", "login", "link", "links", "creds", "exec", "import", "export",
-    "keys", "sandbox", "doctor", "tray", "show", "status", "quit",
+    "keys", "sso", "discover", "org", "sandbox", "doctor", "tray", "show", "status", "quit",
 })
 
 
@@ -55,22 +104,24 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="switcher", description="Switch AWS roles from the tray, a hotkey or here.")
     parser.add_argument("--sandbox", action="store_true",
                         help="use the built-in sandbox (moto + local sign-in) instead of AWS")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), only)
 
     p = _cmd(sub, "add", "accounts:add", "add an account or roles to it (existing roles are kept)")
-    p.add_argument("alias", help="3-63 lowercase letters, digits and single hyphens, e.g. prod-main")
-    p.add_argument("--account", required=True, metavar="ID", help="12-digit account id")
-    p.add_argument("--role", action="append", default=[], metavar="NAME",
+    p.add_argument("alias", help="a nickname of 1-64 letters, digits and . _ - (case kept), e.g. "
+                   "prod or My_Account")
+    p.add_argument("--account", required=True, metavar="ID", type=_text, help="12-digit account id")
+    p.add_argument("--role", action="append", type=_text, default=[], metavar="NAME",
                    help="role name with optional path; repeat for several")
-    p.add_argument("--source", help="AWS CLI profile or keyring source giving base credentials")
-    p.add_argument("--region", help="default console/STS region (partition follows from it)")
-    p.add_argument("--color", help="6 hex digits, or red/orange/yellow/green/blue")
-    p.add_argument("--mfa-serial", metavar="ARN",
+    p.add_argument("--source", type=_text, help="AWS CLI profile or keyring source giving base credentials")
+    p.add_argument("--region", type=_text, help="default console/STS region (partition follows from it)")
+    p.add_argument("--color", type=_text, help="6 hex digits, or red/orange/yellow/green/blue")
+    p.add_argument("--mfa-serial", type=_text, metavar="ARN",
                    help="MFA device the given --role(s) need; without --role, every role of the account")
-    p.add_argument("--external-id", metavar="X", help="external id the given --role(s) require")
-    p.add_argument("--duration", type=int, metavar="S",
+    p.add_argument("--external-id", type=_text, metavar="X", help="external id the given --role(s) require")
+    p.add_argument("--duration", type=_seconds, metavar="S",
                    help="session length in seconds for the given --role(s) (900-43200; chained <= 3600)")
-    p.add_argument("--via", metavar="TARGET", help="assume through this target (role chaining)")
+    p.add_argument("--via", type=_text, metavar="TARGET", help="assume through this target (role chaining)")
 
     p = _cmd(sub, "remove", "accounts:remove", "remove an account, or one role of it")
     p.add_argument("target", metavar="ALIAS[/ROLE]",
@@ -81,17 +132,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = _cmd(sub, "login", "session:login", "open the AWS console for a target")
     p.add_argument("target", help=TARGET_HELP)
-    p.add_argument("--region", help="console region (default: the account's); must be in the "
+    p.add_argument("--region", type=_text, help="console region (default: the account's); must be in the "
                    "target's partition")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--service", metavar="NAME", help="console service, e.g. ec2, s3, iam")
-    group.add_argument("--destination", metavar="URL", help="a console URL to land on")
-    p.add_argument("--duration", type=int, metavar="S",
+    group.add_argument("--service", type=_text, metavar="NAME", help="console service, e.g. ec2, s3, iam")
+    group.add_argument("--destination", type=_text, metavar="URL", help="a console URL to land on")
+    p.add_argument("--duration", type=_seconds, metavar="S",
                    help="session length in seconds; for roles assumed with long-term keys also "
                    "the console session length (SessionDuration)")
     p.add_argument("--logout-first", action="store_true",
                    help="sign out of any console session first (breaks multi-session mode)")
-    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--mfa-code", type=_text, metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
 
     p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
@@ -106,14 +157,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=CREDS_FORMATS, default=None,
                    help="env, fish, powershell, json (credential_process) or ini; default: "
                    "settings.creds_format (env unless changed)")
-    p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
-    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--duration", type=_seconds, metavar="S", help=DURATION_HELP)
+    p.add_argument("--mfa-code", type=_text, metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--refresh", action="store_true", help="ignore the cache")
 
     p = _cmd(sub, "exec", "session:exec_", "run a command with a target's credentials")
     p.add_argument("target", help=TARGET_HELP)
-    p.add_argument("--mfa-code", metavar="CODE", help=MFA_CODE_HELP)
-    p.add_argument("--duration", type=int, metavar="S", help=DURATION_HELP)
+    p.add_argument("--mfa-code", type=_text, metavar="CODE", help=MFA_CODE_HELP)
+    p.add_argument("--duration", type=_seconds, metavar="S", help=DURATION_HELP)
     p.add_argument("cmd", nargs="*", metavar="-- CMD [ARG]...",
                    help="the command; put it after -- when it has options of its own")
 
@@ -137,6 +188,55 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     q = ksub.add_parser("remove", help="forget a keyring source")
     q.add_argument("source", help="a name from: switcher keys list")
     ksub.add_parser("list", help="list keyring sources")
+
+    p = _cmd(sub, "sso", "sso:sso", "IAM Identity Center sources and their sign-in")
+    ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser,
+                            help="add, remove, list, login or logout")
+    q = ssub.add_parser("add", help="add an Identity Center source to config.toml")
+    q.add_argument("name", help="1-64 letters, digits or +=,.@_- characters")
+    q.add_argument("--start-url", required=True, metavar="URL",
+                   help="the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start")
+    q.add_argument("--region", required=True, help="the Identity Center region")
+    q = ssub.add_parser("remove", help="remove a config.toml source and forget its sign-in")
+    q.add_argument("name")
+    q = ssub.add_parser("list", help="sources (also ~/.aws/config's) and their sign-in state")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q = ssub.add_parser("login", help="sign in (browser with PKCE, or --device-code)")
+    q.add_argument("name")
+    q.add_argument("--device-code", action="store_true",
+                   help="sign in on any device with a code instead of this machine's browser")
+    q.add_argument("--no-browser", action="store_true",
+                   help="print the sign-in URL instead of opening a browser")
+    q.add_argument("--timeout", type=int, default=300, metavar="S",
+                   help="seconds to wait for the browser (default 300)")
+    q = ssub.add_parser("logout", help="sign out at the portal and forget the tokens")
+    q.add_argument("name")
+
+    p = _cmd(sub, "discover", "discover:run",
+             "list the accounts and roles of Identity Center sources and organizations")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="Identity Center sources or organizations (default: all)")
+    p.add_argument("--refresh", action="store_true",
+                   help="list the accounts again, and the roles of new ones")
+    p.add_argument("--full", action="store_true",
+                   help="list the accounts and every account's roles again")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = _cmd(sub, "org", "org:org", "AWS Organizations to discover accounts in")
+    osub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser,
+                            help="add, remove or list")
+    q = osub.add_parser("add", help="add an organization to config.toml")
+    q.add_argument("name", help="1-64 letters, digits or +=,.@_- characters")
+    q.add_argument("--via", required=True, type=_text, metavar="TARGET",
+                   help="a target in the management account or a delegated administrator")
+    q.add_argument("--role-name", required=True, action="append", type=_text, metavar="ROLE",
+                   help="the role to assume in every account; repeat for several")
+    q.add_argument("--max-requests-per-second", type=int, metavar="N",
+                   help="never ask Organizations faster than this (1-1000)")
+    q = osub.add_parser("remove", help="remove an organization and its discovered accounts")
+    q.add_argument("name")
+    q = osub.add_parser("list", help="organizations and how many accounts were discovered")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
 
     _cmd(sub, "sandbox", "sandbox:run", "serve the sandbox (moto + local sign-in) until interrupted")
     _cmd(sub, "doctor", "doctor:run", "show config path, keyring, partitions and endpoints")

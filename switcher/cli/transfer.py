@@ -8,7 +8,6 @@ from pathlib import Path
 
 from switcher.core import config as store
 from switcher.core.errors import InputError
-from switcher.core.paths import aws_config_file
 from switcher.core.share import exporter, importer
 
 
@@ -27,7 +26,8 @@ def _read_text(name: str) -> str:
 
 def import_(args) -> int:
     if args.kind == "aws-config":
-        path = Path(args.file).expanduser() if args.file else aws_config_file()
+        # no file: ~/.aws/config and ~/.aws/credentials together, as `switcher list` reads them
+        path = Path(args.file).expanduser() if args.file else None
         result = importer.apply(lambda config: importer.plan_aws_config_file(config, path))
     elif args.kind == "esr":
         text = _read_text(args.file)  # read before planning: stdin can only be read once

@@ -11,6 +11,8 @@ import sys
 
 from switcher.core.errors import NoTrayError
 
+ALREADY_RUNNING = "Switcher is already running; showing its palette"
+
 
 def tray(args) -> int:
     from switcher import ipc
@@ -18,6 +20,8 @@ def tray(args) -> int:
     # A running tray: ask it to show its palette, like a second click on a launcher.
     try:
         ipc.request("show", timeout=3.0)
+        # said, so that a second start from a launcher or a script is not a silent no-op
+        sys.stderr.write(f"{ALREADY_RUNNING}\n")
         return 0
     except NoTrayError:
         pass

@@ -16,8 +16,12 @@ from switcher.core.errors import ConfigError, InputError
 from switcher.core.files import write_atomic
 from switcher.core.model import Config
 from switcher.core.paths import config_path
+from switcher.core.validate import short_repr
 
 CONFIG_VERSION = 1
+
+
+KEEP = "fix or move the file, it was not changed"
 
 
 def _parse(path: Path, text: str) -> Config:
@@ -25,14 +29,25 @@ def _parse(path: Path, text: str) -> Config:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts "(at line N, column M)" in the message; keep it with the file name
-        raise ConfigError(f"{path}: {exc}; fix or move the file, it was not changed") from None
+        raise ConfigError(f"{path}: {exc}; {KEEP}") from None
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays and inline tables
+        raise ConfigError(f"{path}: arrays or tables nested too deeply; {KEEP}") from None
+    except ValueError:
+        # int() refuses more than sys.get_int_max_str_digits() digits (4,300 by default)
+        raise ConfigError(f"{path}: a number with thousands of digits; {KEEP}") from None
     version = data.get("version", CONFIG_VERSION)
     if version != CONFIG_VERSION:
-        raise ConfigError(f"{path}: version {version!r} is not supported (expected {CONFIG_VERSION})")
+        raise ConfigError(f"{path}: version {short_repr(version)} is not supported "
+                          f"(expected {CONFIG_VERSION})")
     try:
         return Config.from_dict(data)
     except InputError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        # a value of a shape no check foresaw: still the file's fault, and still one line
+        raise ConfigError(f"{path}: a value has a shape Switcher cannot read "
+                          f"({type(exc).__name__}); {KEEP}") from None
 
 
 def _read(path: Path) -> str | None:

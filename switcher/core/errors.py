@@ -35,6 +35,8 @@ class Fix(Enum):
     # give the account a working credentials source; fix_for is the one that does not work,
     # None when the account has none at all
     SET_SOURCE = "set-source"
+    # sign in to the IAM Identity Center source fix_for (no valid token and no refresh)
+    SSO_LOGIN = "sso-login"
 
 
 # How a front end words a fix: given the fix and its name, the text that goes where the fix
@@ -48,6 +50,8 @@ def command_line_wording(fix: Fix, name: str | None) -> str:
         return f"; run: switcher keys add {name}"
     if fix is Fix.SET_SOURCE and name:
         return f"; fix the account's source or run: switcher keys add {name}"
+    if fix is Fix.SSO_LOGIN:
+        return f"; sign in with: switcher sso login {name}"
     if fix is Fix.SET_SOURCE:
         return (
             ": give the account a --source (an AWS CLI profile or a keyring source from "

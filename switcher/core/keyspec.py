@@ -177,10 +177,11 @@ def normalise_key(name: str) -> str:
         raise InputError("a key combination needs a key after the modifiers, e.g. Ctrl+Alt+A")
     if len(raw) == 1 and raw.isalpha() and raw.isascii():
         return raw.upper()
-    if len(raw) == 1 and raw.isdigit():
+    # isascii too: isdigit() takes "١" and "²", which no key on a keyboard maps to
+    if len(raw) == 1 and raw.isdigit() and raw.isascii():
         return raw
     low = raw.lower()
-    if low[0] == "f" and low[1:].isdigit():
+    if low[0] == "f" and low[1:].isdigit() and low.isascii():
         number = int(low[1:])
         if 1 <= number <= 24:
             return f"F{number}"

@@ -15,6 +15,7 @@ from switcher.core import validate as v
 from switcher.core.errors import Cancelled, InputError
 
 MFA_PROCESS_TIMEOUT = 60  # seconds; a hardware token may wait for a touch
+TTY_TRIES = 3  # as sudo gives for a password: room for a typo or two, not for guessing
 
 MfaPrompt = Callable[[object, str], "str | None"]
 
@@ -73,7 +74,9 @@ def run_mfa_process(command: str, target) -> str:
 
 
 def prompt_tty(target, serial: str) -> str | None:
-    """Ask on the controlling terminal; None when there is none (CI, credential_process)."""
+    """Ask on the controlling terminal, again after a malformed code (TTY_TRIES in all);
+    None when there is no terminal (CI, credential_process) or it reaches end of file.
+    Spaces and dashes are dropped, as authenticator apps show codes as "123 456"."""
     if not sys.stdin.isatty():
         return None
     try:
@@ -83,12 +86,19 @@ def prompt_tty(target, serial: str) -> str | None:
     out = tty or sys.stderr
     inp = tty or sys.stdin
     try:
-        out.write(f"MFA code for {target.name} ({serial}): ")
-        out.flush()
-        line = inp.readline()
+        question = f"MFA code for {target.name} ({serial}): "
+        for left in range(TTY_TRIES - 1, -1, -1):
+            out.write(question)
+            out.flush()
+            line = inp.readline()
+            if not line:
+                return None
+            code = line.strip().replace(" ", "").replace("-", "")
+            if v.TOKEN_CODE_RE.match(code):
+                return code
+            if left:
+                out.write(f"An MFA code is 6 digits; {left} {'try' if left == 1 else 'tries'} left.\n")
     finally:
         if tty:
             tty.close()
-    if not line:
-        return None
-    return line.strip()
+    raise InputError(f"no valid MFA code for {target.name} after {TTY_TRIES} tries: a code is 6 digits")

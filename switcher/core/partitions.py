@@ -83,3 +83,14 @@ def all_regions() -> list[str]:
     for name in PARTITIONS:
         regions.update(session.get_available_regions("sts", partition_name=name))
     return sorted(regions)
+
+
+def region_names(partition: str) -> list[tuple[str, str]]:
+    """Every region botocore knows in ``partition``, with its name: ("eu-west-1", "Europe
+    (Ireland)"). Its "<partition>-global" entries are endpoints, not regions to work in."""
+    for entry in _botocore_partitions():
+        if entry["id"] == partition:
+            regions = entry.get("regions", {})
+            return sorted((code, info.get("description", "")) for code, info in regions.items()
+                          if not code.endswith("-global"))
+    return []

@@ -6,6 +6,7 @@ nothing else in the package reads those variables or joins these paths itself:
 - ``SWITCHER_CONFIG_DIR``: the config file, and beside it the usage state (tests and the
   sandbox point it at a throwaway directory, so both must move together)
 - ``SWITCHER_RUNTIME_DIR``: the tray's lock and socket (else ``$XDG_RUNTIME_DIR/switcher``)
+- ``SWITCHER_CACHE_DIR``: what can be rebuilt at any time (the discovery inventory)
 - ``AWS_CONFIG_FILE``: the AWS CLI's config, as botocore reads it
 """
 
@@ -44,6 +45,14 @@ def state_path() -> Path:
     return Path(_platformdirs().user_state_dir(APP)) / STATE_NAME
 
 
+def cache_dir() -> Path:
+    """What Switcher can rebuild at any time and may lose (the discovered accounts)."""
+    override = os.environ.get("SWITCHER_CACHE_DIR")
+    if override:
+        return Path(override)
+    return Path(_platformdirs().user_cache_dir(APP))
+
+
 def data_dir() -> Path:
     """Long-lived data that is not configuration (isolated browser profiles)."""
     return Path(_platformdirs().user_data_dir(APP))
@@ -51,6 +60,16 @@ def data_dir() -> Path:
 
 def aws_config_file() -> Path:
     return Path(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+
+
+def aws_credentials_file() -> Path:
+    return Path(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")).expanduser()
+
+
+def aws_sso_cache_dir() -> Path:
+    """The AWS CLI's IAM Identity Center token cache (botocore has no variable for it).
+    Switcher only reads it."""
+    return Path("~/.aws/sso/cache").expanduser()
 
 
 def runtime_dir() -> Path:
@@ -87,3 +106,8 @@ def socket_path() -> Path:
 
 def lock_path() -> Path:
     return runtime_dir() / "tray.lock"
+
+
+def sessions_lock_path() -> Path:
+    """Serialises updates of the session cache's index between processes (empty file)."""
+    return runtime_dir() / "sessions.lock"

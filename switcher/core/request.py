@@ -12,6 +12,7 @@ No boto3, botocore or HTTP here: a cached ``switcher creds`` goes through this m
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,9 @@ class ConsoleRequest:
 
 def credentials_request(config: Config, target: Target, *, duration=None,
                         mfa_code=None) -> CredentialsRequest:
+    # botocore reads these only when it builds the STS client, after the keyring and the
+    # source credentials; a typo in one is the caller's mistake, found here
+    v.check_endpoint_env(os.environ)
     if duration is not None:
         # a via target is known to be chained; a profile source may still turn out so
         duration = v.check_duration(duration, chained=bool(target.via))

@@ -10,6 +10,7 @@ when AWS must really be called.
 
 from __future__ import annotations
 
+import functools
 import getpass
 
 from switcher.core import request
@@ -19,6 +20,20 @@ from switcher.core.errors import InputError
 from switcher.core.secrets import cache
 
 
+def _under_deadline(func):
+    """One overall network deadline (the setting) for everything a switch calls."""
+
+    @functools.wraps(func)
+    def run(config, *args, **kwargs):
+        from switcher.core.aws import deadline
+
+        with deadline.ensure(config.settings.network_deadline_seconds):
+            return func(config, *args, **kwargs)
+
+    return run
+
+
+@_under_deadline
 def get_credentials(config, target, *, duration=None, mfa_code=None, mfa_prompt=None,
                     refresh=False) -> Credentials:
     """Temporary credentials for ``target``: from the cache unless ``refresh``, else assumed.
@@ -40,6 +55,7 @@ def clear_cache(target=None) -> None:
     cache.clear(target)
 
 
+@_under_deadline
 def console_url(config, target, *, region=None, service=None, destination=None, duration=None,
                 logout_first=None, mfa_code=None, mfa_prompt=None) -> str:
     """A federated console sign-in URL (a secret: valid 15 minutes, never log it)."""
@@ -105,14 +121,22 @@ def _get(config, target, duration, code: _OneCode, mfa_prompt, refresh, chain) -
         source_kind = CHAINED
         session = None
     else:
-        from switcher.core.aws.sources import is_profile, source_credentials
+        from switcher.core.aws.sources import (
+            is_profile,
+            named_source_credentials,
+            source_credentials,
+        )
         from switcher.core.aws.sts import new_session
 
-        if is_profile(config, target.source):
-            session = new_session(target.source)
-        else:  # the default chain honours AWS_PROFILE; keyring keys are explicit
-            session = new_session(env_profile=target.source is None)
-        source = source_credentials(config, target.source, session=session)
+        if target.credential_source:  # one botocore provider, not the default chain
+            session = new_session()
+            source = named_source_credentials(target.credential_source, target.name, session=session)
+        else:
+            if is_profile(config, target.source):
+                session = new_session(target.source)
+            else:  # the default chain honours AWS_PROFILE; keyring keys are explicit
+                session = new_session(env_profile=target.source is None)
+            source = source_credentials(config, target.source, session=session)
         source_kind = source.kind
         duration = _duration(config, target, duration, chained=source_kind != LONG_TERM)
 
@@ -125,9 +149,11 @@ def _get(config, target, duration, code: _OneCode, mfa_prompt, refresh, chain) -
         token = code.take()
         if token is None:
             from switcher.core import mfa
+            from switcher.core.aws import deadline
 
-            token = mfa.mfa_code(target, serial, prompt=mfa_prompt,
-                                 process=target.mfa_process or config.settings.mfa_process)
+            with deadline.paused():  # a person typing a code is not network time
+                token = mfa.mfa_code(target, serial, prompt=mfa_prompt,
+                                     process=target.mfa_process or config.settings.mfa_process)
 
     from switcher.core.aws.sts import assume_role
 

@@ -1,5 +1,12 @@
 """Targets: what a user switches to. ``alias/role`` from our config, or an AWS CLI profile
-that has ``role_arn`` (read live from ~/.aws/config, never copied)."""
+that has ``role_arn`` (read live from ~/.aws/config and ~/.aws/credentials, never copied).
+
+A profile becomes a target exactly as botocore's AssumeRoleProvider would assume it
+(:func:`profile_target`, also what ``import aws-config`` uses): its ``source_profile`` is
+used for its own keys when it has any, and chained through only when it is a role without
+keys; a web-identity profile is a source, not a role to chain through; ``credential_source``
+names one botocore provider; a role with neither is refused with botocore's reason.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,10 @@ from switcher.core import validate as v
 from switcher.core.errors import InputError
 from switcher.core.model import Account, Config, Role
 from switcher.core.partitions import PARTITIONS, partition_name
-from switcher.core.paths import aws_config_file
+from switcher.core.paths import aws_config_file, aws_credentials_file
+
+# botocore's named providers for credential_source (CanonicalNameCredentialSourcer)
+CREDENTIAL_SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,10 @@ class Target:
     browser: str | None = None
     logout_first: bool | None = None
     hotkey: str | None = None
+    credential_source: str | None = None  # a profile's botocore credential_source, see above
+    # where a profile's region came from when the profile has none: botocore has no console
+    # region for it ("profile base": its source's, "default": the partition's)
+    region_from: str | None = None
 
     @property
     def partition(self) -> str:
@@ -52,6 +66,8 @@ class Target:
             "partition": self.partition,
             "color": self.color,
             "source": self.source,
+            "credential_source": self.credential_source,
+            "region_from": self.region_from,
             "kind": self.kind,
             "via": self.via,
             "mfa": bool(self.mfa_serial),
@@ -68,9 +84,9 @@ def _from_account(account: Account, role: Role) -> Target:
         kind="account",
         account_id=account.id,
         role_name=role.name,
-        region=account.region,
+        region=role.region or account.region,
         account_alias=account.alias,
-        color=account.color,
+        color=role.color or account.color,
         source=account.source,
         duration=role.duration,
         external_id=role.external_id,
@@ -84,15 +100,27 @@ def _from_account(account: Account, role: Role) -> Target:
 
 
 def read_aws_profiles(path: Path | None = None) -> dict[str, dict[str, str]]:
-    """All profiles of ~/.aws/config, parsed by botocore's own loader."""
-    path = path or aws_config_file()
-    if not path.exists():
+    """Every profile as botocore's ``Session.full_config`` has them: ~/.aws/config's, with
+    the sections of ~/.aws/credentials merged in (a credentials-file value wins), both read
+    by botocore's own loader. ``path``: that one config file alone."""
+    from botocore.configloader import load_config, raw_config_parse  # lazy: cached path stays light
+
+    if path is not None:
+        return _parsed(path, lambda: load_config(str(path)).get("profiles", {}))
+    config_path, credentials_path = aws_config_file(), aws_credentials_file()
+    profiles = _parsed(config_path, lambda: load_config(str(config_path)).get("profiles", {}))
+    for name, values in _parsed(credentials_path, lambda: raw_config_parse(str(credentials_path))).items():
+        profiles.setdefault(name, {}).update(values)
+    return profiles
+
+
+def _parsed(path: Path, load) -> dict:
+    if not path.is_file():  # botocore's own test: a directory is no config either
         return {}
-    from botocore.configloader import load_config  # lazy: keeps the cached path light
     from botocore.exceptions import ConfigParseError
 
     try:
-        return load_config(str(path)).get("profiles", {})
+        return load()
     except ConfigParseError:
         # botocore's message repeats the path and says nothing more
         raise InputError(
@@ -100,33 +128,67 @@ def read_aws_profiles(path: Path | None = None) -> dict[str, dict[str, str]]:
         ) from None
 
 
-def profile_targets(profiles: dict[str, dict[str, str]] | None = None) -> list[Target]:
-    profiles = read_aws_profiles() if profiles is None else profiles
-    out = []
-    for name, profile in profiles.items():
-        if "role_arn" in profile:
-            target = _from_profile(name, profile, profiles)
-            if target:
-                out.append(target)
-    return out
+class ProfileRefused(InputError):
+    """botocore would not assume this role profile either; the message is its reason."""
 
 
-def _from_profile(name: str, profile: dict[str, str], profiles: dict) -> Target | None:
-    try:
-        match = v.check_role_arn(profile["role_arn"])
-    except InputError:
+def _refused(exc_type: str, **kwargs) -> ProfileRefused:
+    # botocore's own exception, for botocore's own wording of the reason
+    from botocore import exceptions as bx
+
+    return ProfileRefused(str(getattr(bx, exc_type)(**kwargs)))
+
+
+def _has_static_keys(profile: dict[str, str]) -> bool:
+    # botocore's AssumeRoleProvider._has_static_credentials: either key is enough
+    return "aws_access_key_id" in profile or "aws_secret_access_key" in profile
+
+
+def is_role_profile(profile: dict[str, str]) -> bool:
+    """A profile botocore's AssumeRoleProvider assumes (web identity is another provider)."""
+    return "role_arn" in profile and "web_identity_token_file" not in profile
+
+
+def profile_target(name: str, profiles: dict[str, dict[str, str]]) -> Target | None:
+    """The target of AWS CLI profile ``name``, or None when it is no role to switch to (no
+    role_arn, or a web-identity profile: a source of credentials). Raises ProfileRefused
+    where botocore refuses the profile, InputError for a value IAM or STS would refuse."""
+    profile = profiles[name]
+    if not is_role_profile(profile):
         return None
-    source = profile.get("source_profile")
-    via = None
-    if source and source != name and "role_arn" in profiles.get(source, {}):
-        via, source = source, None  # source profile is a role itself: role chaining
-    duration = profile.get("duration_seconds")
-    region = profile.get("region") or (profiles.get(source or "", {}).get("region")) or "us-east-1"
+    match = v.check_role_arn(profile["role_arn"])
     partition = PARTITIONS.get(match["partition"])
     if partition is None:
-        return None  # an isolated-partition profile: we know no sign-in host for it
-    if partition_name(region) != partition.name:
-        region = partition.default_region  # the ARN decides; a stray region must not move it
+        raise InputError(f"partition {match['partition']} of its role ARN has no console "
+                         "sign-in Switcher knows")
+    source = profile.get("source_profile")
+    credential_source = profile.get("credential_source")
+    via = None
+    if source is not None and credential_source is not None:
+        raise _refused("InvalidConfigError", error_msg=(
+            f'The profile "{name}" contains both source_profile and credential_source.'))
+    if source is None and credential_source is None:
+        raise _refused("PartialCredentialsError", provider="assume-role",
+                       cred_var="source_profile or credential_source")
+    if credential_source is not None:
+        if credential_source not in CREDENTIAL_SOURCES:
+            raise _refused("InvalidConfigError", error_msg=(
+                f'The credential source "{credential_source}" referenced in profile '
+                f'"{name}" is not valid.'))
+    elif source not in profiles:
+        raise _refused("InvalidConfigError", error_msg=(
+            f'The source_profile "{source}" referenced in the profile "{name}" does not exist.'))
+    elif source == name:
+        if not _has_static_keys(profile):
+            raise _refused("InfiniteLoopConfigError", source_profile=source,
+                           visited_profiles=[name])
+        # its own keys assume its own role_arn: source stays the profile itself
+    elif is_role_profile(profiles[source]) and not _has_static_keys(profiles[source]):
+        via, source = source, None  # a role without keys of its own: role chaining
+    # otherwise the source's own credentials (keys, web identity, SSO, credential_process)
+    # are the source, even when it has a role_arn too: one AssumeRole, as botocore does
+    duration = profile.get("duration_seconds")
+    region, region_from = _profile_region(name, profiles, match["partition"])
     return Target(
         name=name,
         kind="profile",
@@ -134,43 +196,107 @@ def _from_profile(name: str, profile: dict[str, str], profiles: dict) -> Target 
         role_name=match["role"],
         region=region,
         source=source,
-        duration=int(duration) if duration and duration.isdigit() else None,
-        external_id=profile.get("external_id"),
-        mfa_serial=profile.get("mfa_serial"),
+        credential_source=credential_source,
+        region_from=region_from,
+        # stored as is, a chained role over 1 hour would make every switch fail
+        duration=v.check_duration(duration, chained=bool(via)) if duration else None,
+        external_id=v.check_external_id(profile["external_id"]) if profile.get("external_id") else None,
+        mfa_serial=v.check_mfa_serial(profile["mfa_serial"]) if profile.get("mfa_serial") else None,
         via=via,
-        session_name=profile.get("role_session_name"),
+        session_name=(v.check_session_name(profile["role_session_name"])
+                      if profile.get("role_session_name") else None),
     )
 
 
-def list_targets(config: Config, *, include_profiles: bool = True) -> list[Target]:
+def _profile_region(name: str, profiles: dict, partition: str) -> tuple[str, str | None]:
+    """The profile's own region (botocore's answer), else the nearest region up its
+    source_profile chain in the ARN's partition, else the partition's default."""
+    own = profiles[name].get("region")
+    if own:
+        region, found = v.check_region_partition(own)
+        if found != partition:
+            raise InputError(f"region {region} is not in partition {partition} of its role ARN")
+        return region, None
+    seen = {name}
+    current = profiles[name].get("source_profile")
+    while current and current not in seen and current in profiles:
+        seen.add(current)
+        region = profiles[current].get("region")
+        # another partition's region would move the ARN: not the one to inherit
+        if region and v.REGION_RE.match(region) and partition_name(region) == partition:
+            return region, f"profile {current}"
+        current = profiles[current].get("source_profile")
+    return PARTITIONS[partition].default_region, "default"
+
+
+def profile_targets(profiles: dict[str, dict[str, str]] | None = None,
+                    refused: list[tuple[str, str]] | None = None) -> list[Target]:
+    """The targets of every role profile; ``refused`` collects (profile, reason) of the
+    role profiles that are none."""
+    profiles = read_aws_profiles() if profiles is None else profiles
+    out = []
+    for name in profiles:
+        try:
+            target = profile_target(name, profiles)
+        except InputError as exc:
+            if refused is not None:
+                refused.append((name, str(exc)))
+            continue
+        if target:
+            out.append(target)
+    return out
+
+
+def list_targets(config: Config, *, include_profiles: bool = True,
+                 profiles: dict[str, dict[str, str]] | None = None) -> list[Target]:
     targets = [t for account in config.accounts for t in account_targets(account)]
     if include_profiles:
+        refused: list[tuple[str, str]] = []
         try:
-            profiles = profile_targets()
+            found = profile_targets(profiles, refused)
         except InputError as exc:
             # a broken ~/.aws/config must not hide the accounts in our own config
-            import logging  # lazy: only this rare path logs, and logging costs ~4 ms to import
-
-            logging.getLogger("switcher").warning("%s; its role profiles are not listed", exc)
-            profiles = []
+            _warn("%s; its role profiles are not listed", exc)
+            found = []
+        for name, why in refused:
+            _warn("profile %s is not listed: %s", name, why)
         seen = {t.name for t in targets}
         # an imported profile would otherwise show twice: as alias/role and as the profile
         roles = {(t.account_id, t.role_name) for t in targets}
         targets += [
-            t for t in profiles
+            t for t in found
             if t.name not in seen and (t.account_id, t.role_name) not in roles
         ]
     return targets
 
 
+def _warn(text: str, *args) -> None:
+    import logging  # lazy: only this rare path logs, and logging costs ~4 ms to import
+
+    logging.getLogger("switcher").warning(text, *args)
+
+
+def _role(account: Account, name: str) -> Role | None:
+    role = account.role(name)
+    if role is None:
+        # IAM role names are unique regardless of case, so one that differs only in case
+        # is the same role
+        folded = [r for r in account.roles
+                  if name.lower() in (r.name.lower(), r.short_name.lower())]
+        role = folded[0] if len(folded) == 1 else None
+    return role
+
+
 def resolve(config: Config, name: str) -> Target:
-    """``alias/role``, ``alias`` (one role), ``alias/Name`` (unique short name) or a profile."""
+    """``alias/role``, ``alias`` (one role), ``alias/Name`` (unique short name), a profile,
+    or an account id or role name that only one target has."""
     name = name.strip()
     alias, _, role_name = name.partition("/")
-    account = config.account(alias)
+    account = config.account(alias)  # an alias in another case too, when only one matches
     if account:
+        alias = account.alias
         if role_name:
-            role = account.role(role_name)
+            role = _role(account, role_name)
             if role:
                 return _from_account(account, role)
             raise InputError(
@@ -187,9 +313,32 @@ def resolve(config: Config, name: str) -> Target:
         )
     profiles = read_aws_profiles()
     if name in profiles and "role_arn" in profiles[name]:
-        target = _from_profile(name, profiles[name], profiles)
+        try:
+            target = profile_target(name, profiles)
+        except InputError as exc:
+            raise InputError(f"profile {name}: {exc}") from None
         if target:
             return target
-        raise InputError(f"profile {name} has an invalid role_arn")
-    raise InputError(f"unknown target {name!r}; see: switcher list")
+    return _loosely(config, name, profiles)
 
+
+def _loosely(config: Config, name: str, profiles: dict[str, dict[str, str]]) -> Target:
+    """A name that is no target: an account id or a role name, else suggestions. Only
+    here, off the path of a known target, are all targets listed and ranked."""
+    targets = list_targets(config, profiles=profiles)
+    for same in (lambda t: t.account_id == name,
+                 lambda t: name in (t.role_name, t.role_name.rsplit("/", 1)[-1]),
+                 lambda t: name.lower() in (t.role_name.lower(),
+                                            t.role_name.rsplit("/", 1)[-1].lower())):
+        matches = [t for t in targets if same(t)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise InputError(f"{name!r} matches {len(matches)} targets: "
+                             + ", ".join(t.name for t in matches))
+    from switcher.core.search import rank  # lazy: rapidfuzz only for a name we do not know
+
+    suggestions = [t.name for t in rank(name, targets, limit=3)] if name else []
+    if suggestions:
+        raise InputError(f"unknown target {name!r}; did you mean: {', '.join(suggestions)}?")
+    raise InputError(f"unknown target {name!r}; see: switcher list")

@@ -287,10 +287,16 @@ class Controller(QObject):
         self._targets = None
         self.targets_changed.emit()
 
-    def _watched_paths(self) -> list[str]:
-        aws = paths.aws_config_file()
-        found = [str(self.config_path.parent), str(aws.parent), str(self.config_path), str(aws)]
-        return [p for p in found if Path(p).exists()]
+    def _watched_paths(self) -> set[str]:
+        # A file that does not exist yet (the CLI's first `switcher add`, a first `aws
+        # configure`) cannot be watched, nor can its missing directory: watch the nearest
+        # directory that exists instead, and move down as the directories appear.
+        found: set[str] = set()
+        for file in (self.config_path, paths.aws_config_file()):
+            if file.exists():
+                found.add(str(file))
+            found.add(str(_nearest_existing(file.parent)))
+        return found
 
     def _watch(self) -> None:
         self._watcher = QFileSystemWatcher(self)
@@ -298,17 +304,31 @@ class Controller(QObject):
         self._watcher.directoryChanged.connect(self._on_fs_change)
         self._rewatch()
 
-    def _rewatch(self) -> None:
+    def _rewatch(self) -> bool:
+        """Watch what exists now; True when that changed (a directory or file appeared)."""
         # An atomic save replaces the file (new inode), which drops it from the watch list.
         if self._watcher is None:
-            return
+            return False
         watched = set(self._watcher.files()) | set(self._watcher.directories())
-        missing = [p for p in self._watched_paths() if p not in watched]
+        wanted = self._watched_paths()
+        # an ancestor such as the home directory changes all day: stop watching it as
+        # soon as the directory below it exists
+        stale = sorted(watched - wanted)
+        if stale:
+            self._watcher.removePaths(stale)
+        missing = sorted(wanted - watched)
         if missing:
             self._watcher.addPaths(missing)
+        return bool(missing)
 
     def _on_fs_change(self, path: str) -> None:
-        self._reload_timer.start()
+        if self._rewatch() or not self._is_ancestor_only(path):
+            self._reload_timer.start()
+
+    def _is_ancestor_only(self, path: str) -> bool:
+        """A change in a watched ancestor that created nothing on the way to our files."""
+        parents = {str(self.config_path.parent), str(paths.aws_config_file().parent)}
+        return Path(path).is_dir() and path not in parents
 
     # --- actions --------------------------------------------------------------------------
 
@@ -427,6 +447,10 @@ class Controller(QObject):
         """Active sessions (target name -> seconds left), soonest to expire first."""
         return self.session_tracker.sessions()
 
+    def expiring_sessions(self) -> dict[str, float]:
+        """Sessions close to their end (name -> seconds left): the tray offers to renew them."""
+        return self.session_tracker.expiring_soon()
+
     def scan_sessions(self) -> None:
         """Look up cached sessions in the keyring, off the main thread."""
         self.session_tracker.scan(self.targets(), self.usage(), self.core.cached_credentials)
@@ -437,6 +461,12 @@ class Controller(QObject):
     def shutdown(self) -> None:
         self.jobs.close()
         self.clipboard.clear_if_ours()
+
+
+def _nearest_existing(directory: Path) -> Path:
+    while not directory.exists() and directory.parent != directory:
+        directory = directory.parent
+    return directory
 
 
 NBSP = "\u00a0"  # a number and its unit never wrap apart in a notification

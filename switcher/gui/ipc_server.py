@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
+import time
 from typing import Any
 
 from switcher.core.errors import InputError
 from switcher.core.paths import lock_path, socket_path
-from switcher.ipc import COMMANDS, MAX_LINE, PROTOCOL, decode, encode
+from switcher.ipc import COMMANDS, MAX_LINE, PROTOCOL, encode
 
 ACCEPT_RETRY_MS = 1000
+# A client has this long to send its line: a silent one would hold a descriptor forever,
+# and a few hundred of them would leave the tray none to accept `switcher status` with.
+IDLE_SECONDS = 2.0
+SWEEP_MS = 250
+# Room for many `switcher status` at once (8 made some clients fail with EAGAIN); the
+# kernel caps it at net.core.somaxconn.
+BACKLOG = 128
 
 
 class Server:
@@ -33,7 +42,8 @@ class Server:
         self.lock.setStaleLockTime(0)
         self.server = None
         self._notifier = None
-        self._conns: dict[int, tuple] = {}  # fd -> (socket, notifier, buffer)
+        self._conns: dict[int, tuple] = {}  # fd -> (socket, notifier, buffer, accepted at)
+        self._sweeper = None
 
     def acquire(self) -> bool:
         # tryLock itself recovers a lock left by a crash: it checks that the recorded pid
@@ -60,12 +70,17 @@ class Server:
             raise InputError(f"cannot listen on {path}: {exc.strerror or exc}") from None
         finally:
             os.umask(old_umask)
-        sock.listen(8)
+        sock.listen(BACKLOG)
         sock.setblocking(False)
         self.server = sock
         self._path = path
         self._notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._accept)
+        from switcher.gui.qt import QTimer
+
+        self._sweeper = QTimer()
+        self._sweeper.setInterval(SWEEP_MS)
+        self._sweeper.timeout.connect(self._drop_idle)
 
     def _accept(self, *_args) -> None:
         from switcher.gui.qt import QSocketNotifier
@@ -84,7 +99,19 @@ class Server:
             notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
             fd = conn.fileno()
             notifier.activated.connect(lambda *_a, fd=fd: self._on_readable(fd))
-            self._conns[fd] = (conn, notifier, b"")
+            self._conns[fd] = (conn, notifier, b"", time.monotonic())
+            if self._sweeper is not None and not self._sweeper.isActive():
+                self._sweeper.start()
+
+    def _drop_idle(self) -> None:
+        too_old = time.monotonic() - IDLE_SECONDS
+        idle = [fd for fd, entry in self._conns.items() if entry[3] < too_old]
+        for fd in idle:
+            self._drop(fd)
+        if not self._conns and self._sweeper is not None:
+            self._sweeper.stop()
+        if idle and self._notifier is not None and self.server is not None:
+            self._notifier.setEnabled(True)  # descriptors are free again: take the waiting
 
     def _pause_accepting(self) -> None:
         from switcher.gui.qt import QTimer
@@ -102,7 +129,7 @@ class Server:
         entry = self._conns.get(fd)
         if entry is None:
             return
-        conn, notifier, buf = entry
+        conn, notifier, buf, since = entry
         try:
             chunk = conn.recv(65536)
         except (BlockingIOError, InterruptedError):
@@ -114,7 +141,7 @@ class Server:
             return
         buf += chunk
         if b"\n" not in buf:
-            self._conns[fd] = (conn, notifier, buf)
+            self._conns[fd] = (conn, notifier, buf, since)
             return
         notifier.setEnabled(False)
         reply = self._reply(buf.split(b"\n", 1)[0])
@@ -126,18 +153,25 @@ class Server:
         self._drop(fd)
 
     def _drop(self, fd: int) -> None:
-        conn, notifier, _ = self._conns.pop(fd)
+        conn, notifier, *_ = self._conns.pop(fd)
         notifier.setEnabled(False)
         notifier.deleteLater()
         conn.close()
 
     def _reply(self, line: bytes) -> dict[str, Any]:
         try:
-            message = decode(line)
-            if message.get("v") != PROTOCOL:
-                return {"ok": False, "error": f"protocol {message.get('v')!r} not supported"}
-            if message.get("cmd") not in COMMANDS:
-                return {"ok": False, "error": f"unknown command {message.get('cmd')!r}"}
+            message = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return {"ok": False, "error": "the request is not JSON"}
+        if not isinstance(message, dict):
+            return {"ok": False, "error": "the request is not a JSON object"}
+        if message.get("v") != PROTOCOL:
+            return {"ok": False, "error": f"protocol {_short(message.get('v'))} is not "
+                                          f"supported (this tray speaks {PROTOCOL}); restart it"}
+        if message.get("cmd") not in COMMANDS:
+            return {"ok": False, "error": f"unknown command {_short(message.get('cmd'))} "
+                                          f"(known: {', '.join(COMMANDS)})"}
+        try:
             return self.handler(message)
         except InputError as exc:
             return {"ok": False, "error": str(exc)}
@@ -178,6 +212,9 @@ class Server:
         conn.disconnectFromServer()
 
     def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.stop()
+            self._sweeper = None
         for fd in list(self._conns):
             self._drop(fd)
         if self._notifier is not None:
@@ -193,3 +230,9 @@ class Server:
             self.server.close()
         self.server = None
         self.lock.unlock()
+
+
+def _short(value: Any) -> str:
+    """A client's value quoted in a reply: repr, one line, never long."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:60] + "…"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from switcher.core import keyspec
 from switcher.core.errors import InputError
-from switcher.gui.qt import QFocusEvent, QKeyEvent, QLineEdit, Qt, Signal
+from switcher.gui.qt import QFocusEvent, QKeyEvent, QLineEdit, QStyle, Qt, Signal
 
 K = Qt.Key
 _KEYS: dict[int, str] = {
@@ -82,7 +82,15 @@ class KeyCaptureEdit(QLineEdit):
         super().__init__(parent)
         self.setReadOnly(True)  # text comes from key presses, not typing
         self.setPlaceholderText("Click, then press a key combination")
-        self.setClearButtonEnabled(True)
+        # QLineEdit's own clear button is disabled in a read-only field: the × would show
+        # but do nothing, so the field has its own
+        self.clear_action = self.addAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton),
+            QLineEdit.ActionPosition.TrailingPosition)
+        self.clear_action.setObjectName("clearCombo")
+        self.clear_action.setToolTip("Clear")
+        self.clear_action.triggered.connect(lambda: self.setCombo(""))
+        self.clear_action.setVisible(bool(combo))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Key combination")
         self._error = ""
@@ -109,6 +117,7 @@ class KeyCaptureEdit(QLineEdit):
 
     def _on_text(self, text: str) -> None:
         self._combo = text
+        self.clear_action.setVisible(bool(text))
         error = ""
         if text:
             try:

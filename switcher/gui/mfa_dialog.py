@@ -1,9 +1,14 @@
 """The MFA prompt: names the account, role and device; accepts exactly 6 digits (spaces and
-dashes, as authenticator apps show and copy them, are ignored)."""
+dashes, as authenticator apps show and copy them, are ignored) and goes on by itself once
+six digits are in, as the console's own MFA page does."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
+
 from switcher.core.errors import InputError
+from switcher.core.model import Account
 from switcher.core.targets import Target
 from switcher.core.validate import check_token_code
 from switcher.gui import icons
@@ -20,18 +25,30 @@ from switcher.gui.qt import (
     QVBoxLayout,
 )
 
+SANDBOX_NOTE = "Sandbox: any 6 digits work."
+
+
+def account_text(target: Target, accounts: Iterable[Account] = ()) -> str:
+    """``alias  (id)``; a profile target has no alias of its own, so a Switcher account with
+    the same id lends its alias, and else the id stands alone."""
+    alias = target.account_alias or next((a.alias for a in accounts if a.id == target.account_id), None)
+    return f"{alias}  ({target.account_id})" if alias else target.account_id
+
 
 class MfaDialog(QDialog):
-    def __init__(self, target: Target, device: str, parent=None) -> None:
+    def __init__(self, target: Target, device: str, parent=None, *, sandbox: bool = False,
+                 accounts: Iterable[Account] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("MFA code")  # Qt appends the application name
         self.setWindowIcon(icons.app_icon())
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         self.setMinimumWidth(440)
 
-        heading = QLabel(f"<b>Enter the MFA code for {target.name}</b>")
+        heading = QLabel(f"<b>Enter the MFA code for {html.escape(target.name)}</b>")
         form = QFormLayout()
-        form.addRow("Account:", QLabel(f"{target.account_alias or '—'}  ({target.account_id})"))
+        if target.kind == "profile":
+            form.addRow("Profile:", QLabel(target.name))
+        form.addRow("Account:", QLabel(account_text(target, accounts)))
         form.addRow("Role:", QLabel(target.role_name))
         device_label = QLabel(device)
         device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -57,7 +74,7 @@ class MfaDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.code.textChanged.connect(lambda _text: self.ok_button.setEnabled(self.digits() is not None))
+        self.code.textChanged.connect(self._on_text)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
@@ -66,7 +83,17 @@ class MfaDialog(QDialog):
         self.code.setMinimumHeight(34)
         layout.addWidget(heading)
         layout.addLayout(form)
+        self.sandbox_note = QLabel(SANDBOX_NOTE) if sandbox else None
+        if self.sandbox_note is not None:
+            self.sandbox_note.setObjectName("mfaSandboxNote")
+            layout.addWidget(self.sandbox_note)
         layout.addWidget(self.buttons)
+
+    def _on_text(self, _text: str) -> None:
+        complete = self.digits() is not None
+        self.ok_button.setEnabled(complete)
+        if complete:
+            self.accept()
 
     def digits(self) -> str | None:
         """The code without spaces and dashes when it is exactly 6 digits, else None."""
@@ -83,9 +110,10 @@ class MfaDialog(QDialog):
         return self.digits() if self.result() == QDialog.DialogCode.Accepted else None
 
 
-def ask_mfa_code(target: Target, device: str, parent=None) -> str | None:
+def ask_mfa_code(target: Target, device: str, parent=None, *, sandbox: bool = False,
+                 accounts: Iterable[Account] = ()) -> str | None:
     """Modal prompt on the main thread; None when cancelled."""
-    dialog = MfaDialog(target, device, parent)
+    dialog = MfaDialog(target, device, parent, sandbox=sandbox, accounts=accounts)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

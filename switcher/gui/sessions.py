@@ -94,6 +94,10 @@ class SessionTracker(QObject):
         live = ((n, _seconds_until(e, now)) for n, e in self._expiry.items())
         return dict(sorted(((n, s) for n, s in live if s > 0), key=lambda kv: kv[1]))
 
+    def expiring_soon(self) -> dict[str, float]:
+        """The live sessions inside the warning window (name -> seconds left), soonest first."""
+        return {n: s for n, s in self.sessions().items() if s <= EXPIRY_WARNING_S}
+
     def scan(self, targets: Iterable[Target], usage: UsageState, read_cached: ReadCached) -> None:
         """Look up cached sessions in the keyring, off the main thread."""
         chosen = scan_candidates(targets, usage.recent(SESSION_SCAN_LIMIT))

@@ -1,7 +1,8 @@
 """The tray icon and its menu.
 
-Menu: recents, then accounts (colour swatch, alias, id) each opening a submenu of roles,
-then AWS CLI role profiles, then Search…, Settings…, Quit. A role entry has a submenu of
+Menu: sessions about to expire (a click renews one), recents, then accounts (colour swatch,
+alias, id) each opening a submenu of roles, then AWS CLI role profiles, then Search…,
+Settings…, Quit. A role entry has a submenu of
 actions, but a click (or Enter) on the entry itself opens its console directly.
 
 Submenus are filled when first shown, so hundreds of accounts cost nothing until opened;
@@ -10,6 +11,7 @@ past GROUP_THRESHOLD accounts they are grouped by first letter and Search is the
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -35,28 +37,25 @@ from switcher.gui.qt import (
 
 MAX_RECENTS = 5
 GROUP_THRESHOLD = 25
-COMMON_REGIONS = {
-    "aws": (
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1",
-        "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2",
-        "me-south-1", "af-south-1",
-    ),
-    "aws-us-gov": ("us-gov-west-1", "us-gov-east-1"),
-    "aws-cn": ("cn-north-1", "cn-northwest-1"),
-}
 TARGET_PROPERTY = "switcherTarget"
+OWN_REGION = "account's region"
 
 
 def natural_key(text: str) -> list:
     """Sort key comparing runs of digits as numbers: romeo-dev-68 before romeo-dev-329."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-            for part in re.split(r"(\d+)", text) if part]
+    return [(0, int(part), "") if part.isdigit() and part.isascii() else (1, 0, part.casefold())
+            for part in re.split(r"(\d+)", text, flags=re.ASCII) if part]
 
 
 def format_left(seconds: float) -> str:
     # a session about to end still reads as a minute in a menu tooltip or notification
     return timefmt.format_left(seconds, under_a_minute="1 min")
+
+
+def expires_in(name: str, seconds: float) -> str:
+    """"dev/Admin expires in 5 min": minutes rounded up, so the warning five minutes ahead
+    (sessions.EXPIRY_WARNING_S) says five, not the four and a bit that are left by then."""
+    return f"{name} expires in {max(1, math.ceil(seconds / 60))} min"
 
 
 class ClickableMenu(QMenu):
@@ -96,6 +95,27 @@ class ClickableMenu(QMenu):
                 return
         super().keyPressEvent(event)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)  # before the window is mapped: a move here never flickers
+        self._keep_opening_left()
+
+    def _keep_opening_left(self) -> None:
+        """Qt places each submenu on the right when it fits there. From a tray icon at the
+        right edge the first submenu has to open to the left, and then the next one fits on
+        the right again, on top of the menu it came from: keep going left while there is
+        room, as GTK and Windows menus do."""
+        parent = self.parent()
+        grand = parent.parent() if isinstance(parent, QMenu) else None
+        if not (isinstance(grand, QMenu) and parent.isVisible() and grand.isVisible()):
+            return
+        mine, theirs, above = self.geometry(), parent.geometry(), grand.geometry()
+        went_left = theirs.center().x() < above.left()
+        if went_left and mine.center().x() > theirs.right():
+            x = theirs.left() - mine.width()
+            screen = parent.screen().availableGeometry()
+            if x >= screen.left():
+                self.move(x, mine.top())
+
 
 class TrayMenu(QObject):
     """Builds the tray menu from the controller; rebuilt when targets change."""
@@ -111,8 +131,10 @@ class TrayMenu(QObject):
         self.sandbox = sandbox
         self.menu = self._new_menu()
         self._dirty = True
+        self._expiring: list[QAction] = []
         controller.targets_changed.connect(self.invalidate)
         self.menu.aboutToShow.connect(self._ensure_built)
+        self.menu.aboutToShow.connect(self.refresh_expiring)
         if build:  # the app builds it after the icon is up; opening it builds it anyway
             self.rebuild()
 
@@ -130,6 +152,28 @@ class TrayMenu(QObject):
         if self._dirty:
             self.rebuild(force=True)
 
+    def refresh_expiring(self) -> None:
+        """The sessions inside the warning window, first in the menu; a click renews one.
+        Refreshed on every opening, so the minutes are those of now."""
+        for action in self._expiring:
+            self.menu.removeAction(action)
+            action.deleteLater()
+        self._expiring = []
+        expiring = self.controller.expiring_sessions()
+        if not expiring:
+            return
+        first = self.menu.actions()[0] if self.menu.actions() else None
+        for name, left in expiring.items():
+            action = QAction(f"{expires_in(name, left)} — renew", self.menu)
+            action.setToolTip(f"Opens a fresh console session for {name}")
+            action.triggered.connect(lambda _=False, n=name: self.controller.open_console(n))
+            self.menu.insertAction(first, action)
+            self._expiring.append(action)
+        separator = QAction(self.menu)
+        separator.setSeparator(True)
+        self.menu.insertAction(first, separator)
+        self._expiring.append(separator)
+
     def rebuild(self, *, force: bool = False) -> None:
         # Never under the user's pointer: clearing an open menu destroys the submenu they
         # are in. It is rebuilt when next opened instead.
@@ -143,6 +187,7 @@ class TrayMenu(QObject):
             if sub is not None:
                 sub.deleteLater()
         menu.clear()
+        self._expiring = []  # cleared with the rest; the next opening adds them again
         targets = self.controller.targets()
         by_name = {t.name: t for t in targets}
 
@@ -227,11 +272,10 @@ class TrayMenu(QObject):
         c = self.controller
         name = target.name
         menu.addAction("Open console").triggered.connect(lambda: c.open_console(name))
-        regions = QMenu("Open console in region", menu)
+        regions = self._new_menu("Open console in region", menu)
         menu.addMenu(regions)
-        for region in COMMON_REGIONS.get(target.partition, COMMON_REGIONS["aws"]):
-            regions.addAction(region).triggered.connect(lambda _=False, r=region: c.open_console(name, r))
-        creds = QMenu("Copy credentials", menu)
+        regions.aboutToShow.connect(lambda: self._fill_regions(regions, target))
+        creds = self._new_menu("Copy credentials", menu)
         menu.addMenu(creds)
         for fmt in CREDS_FORMATS:
             creds.addAction(FORMAT_LABELS[fmt]).triggered.connect(
@@ -239,6 +283,24 @@ class TrayMenu(QObject):
             )
         menu.addAction("Copy console URL").triggered.connect(lambda: c.copy_console_url(name))
         menu.addAction("Copy Switch Role link").triggered.connect(lambda: c.copy_link(name))
+
+    def _fill_regions(self, menu: QMenu, target: Target) -> None:
+        """Every region of the target's partition, by botocore's data, read on first show."""
+        if menu.actions():
+            return
+        from switcher.core.partitions import region_names
+
+        name = target.name
+        for code, label in region_names(target.partition):
+            text = f"{code} — {label}" if label else code
+            own = code == target.region
+            # after a tab Qt right-aligns the text, as for a shortcut
+            action = menu.addAction(f"{text}\t{OWN_REGION}" if own else text)
+            if own:
+                font = action.font()
+                font.setBold(True)
+                action.setFont(font)
+            action.triggered.connect(lambda _=False, r=code: self.controller.open_console(name, r))
 
 
 class Tray(QObject):
@@ -317,10 +379,7 @@ class Tray(QObject):
             self.notify("Switcher", message)
 
     def _on_expiring(self, name: str, left: float) -> None:
-        self.notify(
-            f"Session for {name} ends in {format_left(left)}",
-            "Click to open a fresh console session.",
-        )
+        self.notify(expires_in(name, left), "Click to renew: a fresh console session opens.")
         self._reopen = name
 
     def _on_message_clicked(self) -> None:

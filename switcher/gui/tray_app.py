@@ -6,6 +6,7 @@ Imported by ``app.run`` only after the tray icon is already on screen.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -79,7 +80,8 @@ class TrayApp:
             ask_mfa_code,  # most sessions never need it: not at startup
         )
 
-        return ask_mfa_code(target, device)
+        return ask_mfa_code(target, device, sandbox=self.sandbox,
+                            accounts=self.controller.config.accounts)
 
     # --- startup ------------------------------------------------------------------------------
 
@@ -133,6 +135,7 @@ class TrayApp:
             palette = self.quickswitch.palette
             # a hotkey opens it without going through us
             self._palette_watch = _OnShow(palette, self.warm_up)
+            palette.settings_requested.connect(lambda: self.open_settings())  # Ctrl+, / ">settings"
             trace_file = os.environ.get(PAINT_TRACE_ENV)
             if trace_file:
                 from switcher.gui.palette import paint_trace
@@ -160,7 +163,9 @@ class TrayApp:
         from switcher.gui.settings.window import SettingsWindow
 
         if self.settings_window is None:
-            self.settings_window = SettingsWindow(self.controller, quickswitch=self.quickswitch)
+            self.settings_window = SettingsWindow(self.controller, quickswitch=self.quickswitch,
+                                                  sandbox=self.sandbox, real_config=self.real_paths[0])
+            self.settings_window.leave_sandbox_requested.connect(self.leave_sandbox)
         if page:
             self.settings_window.show_page(page)
         self.settings_window.show()
@@ -179,20 +184,22 @@ class TrayApp:
         self.first_run_window.raise_()
 
     def leave_sandbox(self) -> None:
-        """Switch to the user's real config without a restart (after a first-run import)."""
+        """Switch to the user's real config without a restart (after a first-run import, or
+        when the user asks in Settings). An open Settings window stays, and what was edited
+        in it comes along as unsaved edits of the real config: nothing typed is lost."""
         if not self.sandbox:
             return
-        if self._sandbox_obj is not None:
-            self._sandbox_obj.stop()  # restores the environment and the real keyring
-            self._sandbox_obj = None
-        self.sandbox = False
-        self.menu.sandbox = False
-        self.tray_obj.set_sandbox(False)
-        if self.settings_window is not None:
-            self.settings_window.close()
-            self.settings_window.deleteLater()
-            self.settings_window = None
-        self.controller.use_config_path(self.real_paths[0])
+        window = self.settings_window
+        with window.leaving_sandbox() if window is not None else contextlib.nullcontext():
+            if self._sandbox_obj is not None:
+                self._sandbox_obj.stop()  # restores the environment and the real keyring
+                self._sandbox_obj = None
+            self.sandbox = False
+            self.menu.sandbox = False
+            self.tray_obj.set_sandbox(False)
+            self.controller.use_config_path(self.real_paths[0])
+        if self.first_run_window is not None and self.first_run_window.isVisible():
+            self.first_run_window.close()  # its choices are all about leaving the sandbox
 
     def _add_first_account(self) -> None:
         self.leave_sandbox()
@@ -219,6 +226,13 @@ class TrayApp:
             "config": str(self.controller.config_path),
             "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
         }
+        if self.settings_window is not None:
+            window = self.settings_window
+            out["settings"] = {
+                "visible": window.isVisible(),
+                "unsaved": window.is_dirty(),
+                "banner": window.banner.text() if window.banner.isVisible() else "",
+            }
         if self.quickswitch is not None:
             try:
                 out.update(self.quickswitch.status())
@@ -243,6 +257,13 @@ class TrayApp:
         return {"ok": False, "error": f"unknown command {cmd!r}"}
 
     def quit(self) -> None:
+        """Quit, unless Settings holds unsaved edits and the user cancels when asked
+        (SIGTERM still quits at once: a logout must not wait on a dialog)."""
+        window = self.settings_window
+        if window is not None and window.is_dirty():
+            self.open_settings()
+            window.confirm_unsaved(self.app.quit)
+            return
         self.app.quit()
 
     def shutdown(self) -> None:

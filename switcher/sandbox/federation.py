@@ -25,8 +25,8 @@ from switcher.sandbox import console
 from switcher.sandbox.httpd import Server
 from switcher.sandbox.ledger import Ledger, Session
 
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-ASSUMED_ROLE_RE = re.compile(r"^arn:[\w-]+:sts::(\d{12}):assumed-role/([^/]+)/(.+)$")
+REGION_RE = re.compile(r"\A[a-z]{2}(-[a-z]+)+-\d{1,2}\Z", re.ASCII)
+ASSUMED_ROLE_RE = re.compile(r"\Aarn:[\w-]+:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.ASCII)
 
 
 class FederationServer(Server):

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from switcher.sandbox.httpd import Server
 from switcher.sandbox.ledger import Ledger, Session
 
-CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/")
+CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/", re.ASCII)
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade",
               "proxy-authorization", "proxy-authenticate", "trailer"}
 ISSUING = {"AssumeRole", "GetSessionToken", "GetFederationToken"}

@@ -80,7 +80,8 @@ def test_list_json_describes_every_target(cli):
     assert listed[0] == {
         "target": "prod/Admin", "account": "123456789012", "alias": "prod", "role": "Admin",
         "region": "eu-west-1", "partition": "aws", "color": "99BCE3", "source": "base",
-        "kind": "account", "via": None, "mfa": False,
+        "kind": "account", "via": None, "mfa": False, "credential_source": None,
+        "region_from": None,
     }
     assert listed[1]["partition"] == "aws-us-gov"
     assert listed[2]["via"] == "prod/Admin"
@@ -100,7 +101,8 @@ def test_list_table_has_sources_and_flags(cli):
     assert set(rows) == {"prod/Admin", "dev/Ops", "legacy"}
     assert rows["prod/Admin"].split()[1:] == ["123456789012", "us-east-1", "base", "mfa"]
     assert "via prod/Admin" in rows["dev/Ops"] and rows["dev/Ops"].endswith("external-id")
-    assert rows["legacy"].endswith("profile")
+    # the profile names no region: the table says where its console region came from
+    assert rows["legacy"].endswith("profile, region: profile base")
 
 
 def test_list_with_nothing_configured(cli):
@@ -141,7 +143,16 @@ def test_remove_forgets_cached_sessions_of_the_target(cli):
 
 
 BAD = [
-    (("add", "Prod", "--account", "123456789012"), "alias 'Prod' must be"),
+    (("add", "prod!", "--account", "123456789012"),
+     "alias 'prod!' must be 1-64 letters, digits or . _ - characters"),
+    (("add", "x" * 65, "--account", "123456789012"), "must be 1-64 letters"),
+    (("add", "prod", "--account", "١٢٣٤٥٦٧٨٩٠١٢"), "12 digits"),
+    (("add", "prod", "--account", "123456789012", "--role", "A", "--region", "us-east-١"),
+     "not a region name"),
+    (("add", "prod", "--account", "123456789012", "--role", "A", "--duration", "36１0"),
+     "argument --duration: '36１0' is not a whole number of seconds"),
+    (("add", "KEEP", "--account", "111111111111", "--role", "B"),
+     "account 111111111111 is already listed as keep"),
     (("add", "prod", "--account", "12345"), "12 digits"),
     (("add", "prod", "--account", "123456789012", "--role", "bad role"), "role name 'bad role'"),
     (("add", "prod", "--account", "123456789012", "--role", "A", "--color", "purple"), "6 hex digits"),
@@ -186,3 +197,31 @@ def test_a_broken_config_names_the_line_and_is_kept(cli):
         code, _, err = cli(*argv)
         assert code == 2 and str(cli.config_path) in err and "line 2" in err, err
     assert cli.config_path.read_text() == "version = 1\n[[accounts]\n"
+
+
+@pytest.mark.parametrize("alias", ["qa", "cn", "x", "My_Account", "team.prod-1", "a" * 64])
+def test_aliases_are_nicknames_and_keep_their_case(cli, alias):
+    assert cli.ok("add", alias, "--account", "123456789012", "--role", "Admin").startswith(
+        f"saved {alias} (123456789012")
+    assert list(_accounts(cli)) == [alias]
+    assert list(cli.targets()) == [f"{alias}/Admin"]
+
+
+def test_another_spelling_finds_the_one_account(cli):
+    cli.ok("add", "prod", "--account", "123456789012", "--role", "Admin", "--role", "RO")
+    assert cli.ok("link", "PROD/Admin").startswith("https://signin.aws.amazon.com/switchrole?")
+    assert cli.ok("remove", "Prod/Admin") == "removed prod/Admin\n"
+    assert cli.ok("remove", "PROD") == "removed prod\n"
+    assert _accounts(cli) == {}
+
+
+def test_aliases_differing_only_in_case_need_the_exact_spelling(cli):
+    cli.ok("add", "prod", "--account", "123456789012", "--role", "Admin")
+    # add takes the alias as spelled: a second account, not more roles for "prod"
+    cli.ok("add", "PROD", "--account", "210987654321", "--role", "Admin")
+    assert set(_accounts(cli)) == {"prod", "PROD"}
+    code, _, err = cli("link", "Prod/Admin")
+    assert code == 2 and err.startswith("switcher: unknown target 'Prod/Admin'"), err
+    assert "account=210987654321" in cli.ok("link", "PROD/Admin")
+    assert cli.ok("remove", "PROD") == "removed PROD\n"
+    assert set(_accounts(cli)) == {"prod"}

@@ -67,3 +67,16 @@ def test_main_prints_the_line_and_exits_with_the_code(monkeypatch, capsys):
     monkeypatch.setattr(session, "creds", creds)
     assert cli_main.main(["creds", "dev/Admin"]) == 2
     assert capsys.readouterr().err == "switcher: keyring source ci has no keys; run: switcher keys add ci\n"
+
+
+@pytest.mark.parametrize(("err", "line"), [
+    (InputError("ESR [\x1b[31mred] (line 1): bad"), "switcher: ESR [\\x1b[31mred] (line 1): bad\n"),
+    (InputError("profile a\nb: bad"), "switcher: profile a\\nb: bad\n"),
+    (InputError("x\u2028y\tz\x7f\x85\udcff"), "switcher: x\\u2028y\\tz\\x7f\\x85\\udcff\n"),
+    (InputError("keyring source a\x1bb has no keys", fix=Fix.ADD_KEYS, fix_for="a\x1bb"),
+     "switcher: keyring source a\\x1bb has no keys; run: switcher keys add a\\x1bb\n"),
+    ("argument --x: invalid choice: 'y' (see: switcher --help)",
+     "switcher: argument --x: invalid choice: 'y' (see: switcher --help)\n"),
+])
+def test_error_line_escapes_control_characters(err, line):
+    assert error_line(err) == line

@@ -117,3 +117,11 @@ def test_links_unknown_format_is_a_usage_error(cli):
     assert (code, out) == (2, "")
     assert err.startswith("switcher: argument --format: invalid choice: 'pdf'")
     assert err.endswith("(see: switcher links --help)\n") and err.count("\n") == 1
+
+
+def test_an_unknown_target_gets_suggestions_and_nothing_on_stdout(cli):
+    code, out, err = cli("link", "prd/admin")
+    assert (code, out) == (2, "")
+    assert err == "switcher: unknown target 'prd/admin'; did you mean: prod/Admin?\n"
+    assert cli.ok("link", "PROD/admin") == cli.ok("link", "prod/Admin")
+    assert cli.ok("link", "333333333333") == cli.ok("link", "china/Ops")

@@ -35,7 +35,11 @@ def handler(monkeypatch):
     (("add",), "the following arguments are required: alias, --account"),
     (("list", "--nope"), "unrecognized arguments: --nope"),
     (("--nope", "list"), "unrecognized arguments: --nope"),
-    (("creds", "dev/Admin", "--duration", "soon"), "argument --duration: invalid int value"),
+    (("creds", "dev/Admin", "--duration", "soon"),
+     "argument --duration: 'soon' is not a whole number of seconds"),
+    (("creds", "dev/Admin", "--duration", "36１0"),
+     "argument --duration: '36１0' is not a whole number of seconds"),
+    (("creds", "dev/Admin", "--duration", "9" * 5000), "seconds is far too long"),
     (("login", "dev", "--service", "ec2", "--destination", "https://x"), "not allowed with"),
     (("import", "esr"), "required: file"),
 ])
@@ -165,7 +169,7 @@ def test_too_deep_stops_before_doing_anything(cli, depth):
     assert not cli.config_path.exists()
 
 
-@pytest.mark.parametrize("value", ["", "deep", "-1.5"])
+@pytest.mark.parametrize("value", ["", "deep", "-1.5", "٢", "2\n"])
 def test_a_garbled_depth_counts_as_the_top_level(cli, handler, value):
     calls = handler()
     cli.ok("link", "x/y", env={"SWITCHER_CALL_DEPTH": value})
@@ -176,19 +180,97 @@ def test_main_leaves_the_depth_in_os_environ(cli, handler):
     """What the fixture undoes: main() counts in os.environ so that children inherit it."""
     handler()
     assert "SWITCHER_CALL_DEPTH" not in os.environ
-    with pytest.raises(SystemExit):
-        main(["--help"])
+    assert main(["--help"]) == 0
     assert os.environ["SWITCHER_CALL_DEPTH"] == "1"
     main(["link", "x/y"])
     assert os.environ["SWITCHER_CALL_DEPTH"] == "2"
 
 
-def test_usage_errors_leave_main_through_system_exit(cli):
-    """Pinned as it is: argparse exits instead of main() returning 2, so a caller of
-    main() in-process must catch SystemExit (the console script does not notice)."""
-    with pytest.raises(SystemExit) as exc:
-        main(["frobnicate"])
-    assert exc.value.code == 2
+@pytest.mark.parametrize("argv,code", [
+    (["frobnicate"], 2), (["add"], 2), (["keys"], 2), (["--help"], 0), (["creds", "--help"], 0),
+    (["--version"], 0),
+])
+def test_usage_errors_and_help_return_from_main(cli, argv, code):
+    """argparse exits; main() turns that back into a return value for in-process callers."""
+    assert main(argv) == code
+
+
+def test_version(cli):
+    import tomllib
+    from pathlib import Path
+
+    import switcher
+    from switcher.cli.parser import version
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert switcher.__version__ == pyproject["project"]["version"] == version()
+    assert cli("--version") == (0, f"switcher {switcher.__version__}\n", "")
+
+
+def test_version_without_package_metadata_is_the_packages_own(cli, monkeypatch):
+    import importlib.metadata
+
+    import switcher
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    monkeypatch.setattr(switcher, "__version__", "9.9.9")
+    assert cli("--version") == (0, "switcher 9.9.9\n", "")
+
+
+@pytest.mark.parametrize("argv,shown", [
+    (("list", "--nope", "\x1b[2J\x1b[31mred"), "unrecognized arguments: --nope \\x1b[2J\\x1b[31mred"),
+    (("list", "a\nb", "\u2028"), "unrecognized arguments: a\\nb \\u2028"),
+    (("list", "\udcff"), "unrecognized arguments: \\udcff"),
+    (("\x1b[31m",), "invalid choice: '\\x1b[31m'"),
+    (("export", "e\tsr"), "invalid choice: 'e\\tsr'"),
+    (("creds", "x", "--duration", "\x7f"), "'\\x7f' is not a whole number"),
+])
+def test_argparse_errors_escape_what_was_typed(cli, argv, shown):
+    code, out, err = cli(*argv)
+    assert (code, out) == (2, "")
+    assert shown in err, err
+    assert err.count("\n") == 1 and err[:-1].isprintable(), repr(err)
+
+
+@pytest.mark.parametrize("option", ["--region", "--mfa-serial", "--color", "--source", "--via",
+                                    "--external-id", "--account", "--role"])
+def test_empty_option_values_are_usage_errors(cli, option):
+    cli.ok("add", "keep", "--account", "111111111111", "--role", "A")
+    before = cli.config_bytes()
+    argv = ["add", "keep", "--account", "111111111111", "--role", "A", option, ""]
+    code, out, err = cli(*argv)
+    assert (code, out) == (2, "")
+    assert err == (f"switcher: argument {option}: needs a value, not an empty string "
+                   "(see: switcher add --help)\n")
+    assert cli.config_bytes() == before
+
+
+@pytest.mark.parametrize("argv", [
+    ("login", "x", "--region", " "), ("login", "x", "--service", ""),
+    ("login", "x", "--destination", ""), ("creds", "x", "--mfa-code", ""),
+    ("exec", "x", "--mfa-code", "", "--", "true"),
+])
+def test_empty_option_values_of_session_commands(cli, argv):
+    code, _, err = cli(*argv)
+    assert code == 2 and "needs a value, not an empty string" in err, err
+
+
+@pytest.mark.parametrize("name,value", [
+    ("AWS_ENDPOINT_URL_STS", "127.0.0.1:9"), ("AWS_ENDPOINT_URL_STS", "http://[::1"),
+    ("AWS_ENDPOINT_URL_STS", "ftp://x"), ("AWS_ENDPOINT_URL", "127.0.0.1:9"),
+])
+@pytest.mark.parametrize("command", [("creds", "prod/Admin"),
+                                     ("login", "prod/Admin", "--stdout")])
+def test_a_bad_endpoint_variable_is_a_usage_error_before_any_aws_call(aws_cli, aws_stack, name,
+                                                                       value, command):
+    aws_cli.ok("add", "prod", "--account", "123456789012", "--role", "Admin", "--source", "base")
+    code, out, err = aws_cli(*command, env={name: value})
+    assert (code, out) == (2, "")
+    assert err.startswith(f"switcher: {name}={value!r} ") and err.count("\n") == 1, err
+    assert aws_stack.log() == []
 
 
 def test_every_handler_names_a_function_of_a_cli_module():

@@ -11,6 +11,10 @@ import pytest
 from switcher.core.self_command import own_argv
 from tests.fixtures.samples import AWS_CONFIG, ESR
 
+ESR_REPORT = ("added 2 accounts, 2 roles; skipped 1 (org: a base account (where you sign in "
+              "for [shop-Developer]), not a role to switch to); source_profile org is no AWS CLI "
+              "profile or keyring source here, so shop-Developer uses the default credentials\n")
+
 
 @pytest.fixture
 def accounts(cli):
@@ -30,7 +34,7 @@ def test_import_aws_config_reads_the_default_file(cli):
     assert (code, out, err) == (0, "added 2 accounts, 2 roles; skipped 0\n", "")
     got = cli.targets()
     assert got["legacy/Admin"]["source"] == "base" and got["legacy/Admin"]["mfa"]
-    assert got["legacy-deep/path/Deep"]["via"] == "legacy/Admin"
+    assert got["legacy-Deep/path/Deep"]["via"] == "legacy/Admin"
     assert "role_arn" not in cli.config_path.read_text()
 
 
@@ -42,7 +46,7 @@ def test_import_aws_config_from_a_file_skips_what_is_there(cli, tmp_path):
     other.write_text(AWS_CONFIG.replace("duration_seconds = 3600", "duration_seconds = 2700"))
     assert cli.ok("import", "aws-config", str(other)) == (
         "added 0 accounts, 0 roles; skipped 2 (profile legacy-Admin: already present as "
-        "legacy/Admin; profile legacy-Deep: differs from legacy-deep/path/Deep: duration 3600 "
+        "legacy/Admin; profile legacy-Deep: differs from legacy-Deep/path/Deep: duration 3600 "
         "vs 2700; edit it or remove it first)\n")
     assert cli.config_bytes() == before
 
@@ -50,18 +54,18 @@ def test_import_aws_config_from_a_file_skips_what_is_there(cli, tmp_path):
 def test_import_esr_from_a_file_and_from_stdin(cli, tmp_path):
     esr = tmp_path / "esr.ini"
     esr.write_text(ESR)
-    assert cli.ok("import", "esr", str(esr)) == "added 2 accounts, 2 roles; skipped 0\n"
+    assert cli.ok("import", "esr", str(esr)) == ESR_REPORT
     got = cli.targets()
-    assert set(got) == {"shop/Developer", "mining/ops/Miner"}
+    assert set(got) == {"shop/Developer", "Mining/ops/Miner"}
     assert got["shop/Developer"]["color"] == "FAD791"
-    assert got["mining/ops/Miner"]["region"] == "ap-southeast-2"
+    assert got["Mining/ops/Miner"]["region"] == "ap-southeast-2"
     assert cli.ok("import", "esr", "-", stdin=ESR).startswith(
-        "added 0 accounts, 0 roles; skipped 2")
+        "added 0 accounts, 0 roles; skipped 3")
 
 
 def test_import_esr_from_stdin_into_an_empty_config(cli):
-    assert cli.ok("import", "esr", "-", stdin=ESR) == "added 2 accounts, 2 roles; skipped 0\n"
-    assert cli.targets()["mining/ops/Miner"]["account"] == "888888888888"
+    assert cli.ok("import", "esr", "-", stdin=ESR) == ESR_REPORT
+    assert cli.targets()["Mining/ops/Miner"]["account"] == "888888888888"
 
 
 def test_import_link_adds_the_account_and_role(cli):
@@ -165,3 +169,17 @@ def test_an_esr_file_with_one_bad_section_adds_none_of_the_good_ones(cli, tmp_pa
     assert cli("import", "esr", str(bad)).code == 2
     assert cli.targets() == {}
     assert not cli.config_path.exists()
+
+
+def test_role_profiles_of_the_credentials_file_are_listed_and_imported(cli):
+    cli.aws_config.write_text("[profile base]\nregion = eu-west-1\n")
+    cli.aws_credentials.write_text(
+        "[base]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = s3cr3t\n\n"
+        "[team]\nrole_arn = arn:aws-cn:iam::444444444444:role/Team\nsource_profile = base\n")
+    listed = cli.ok("list")
+    # base's region is another partition's: the console region is the partition's default
+    assert re.search(r"^team +444444444444 +cn-north-1 +base +profile, region: default$",
+                     listed, re.MULTILINE)
+    assert cli.targets()["team"]["region_from"] == "default"
+    assert cli.ok("import", "aws-config") == "added 1 account, 1 role; skipped 0\n"
+    assert "team/Team" in cli.targets() and "s3cr3t" not in cli.config_path.read_text()

@@ -121,7 +121,7 @@ def test_tray_with_one_running_shows_its_palette_instead_of_starting(cli, fake_t
     stub.run = run
     monkeypatch.setitem(sys.modules, "switcher.gui.app", stub)
     tray = fake_tray({"v": ipc.PROTOCOL, "ok": True})
-    assert cli("tray") == (0, "", "")
+    assert cli("tray") == (0, "", "Switcher is already running; showing its palette\n")
     assert tray.seen == [{"v": ipc.PROTOCOL, "cmd": "show"}]
 
 

@@ -72,7 +72,7 @@ def roles(draw, **overrides) -> Role:
 
 def _unique_roles(role_strategy, max_size=4):
     return st.lists(role_strategy, min_size=0, max_size=max_size,
-                    unique_by=lambda r: r.name).map(tuple)
+                    unique_by=lambda r: r.name.casefold()).map(tuple)
 
 
 @st.composite

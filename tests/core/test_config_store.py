@@ -160,3 +160,70 @@ def test_non_utf8_file_is_a_config_error_and_kept(cfg_dir):
     with pytest.raises(ConfigError):
         store.save(sample())
     assert path.read_bytes() == b'version = 1\n# caf\xe9\n'
+
+
+DEEP_ARRAY = "x = " + "[" * 500 + "]" * 500 + "\n"
+DEEP_TABLE = "x = " + "{ a = " * 500 + "1" + " }" * 500 + "\n"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("version = 1\n" + DEEP_ARRAY, "nested too deeply"),
+    ("version = 1\n" + DEEP_TABLE, "nested too deeply"),
+    ("version = 1\nx = " + "9" * 5000 + "\n", "thousands of digits"),
+    ("version = 1\n[settings]\nclipboard_clear_seconds = " + "9" * 4400 + "\n",
+     "thousands of digits"),
+])
+def test_files_tomllib_cannot_take_are_config_errors(cfg_dir, text, message):
+    path = cfg_dir / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=f"^{path}: .*{message}; fix or move the file"):
+        store.load()
+    with pytest.raises(ConfigError):
+        store.save(sample())
+    assert path.read_text() == text
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('"Ctrl+Alt+١"', "unknown key"), ('"Ctrl+Alt+²"', "unknown key"),
+    ('"Ctrl+F²"', "unknown key"), ('"Ctrl+F١"', "unknown key"), ('"Ctrl+Alt+Ä"', "unknown key"),
+])
+def test_hotkeys_with_non_ascii_keys_are_refused(cfg_dir, value, message):
+    (cfg_dir / "config.toml").write_text(f"version = 1\n[settings]\npalette_hotkey = {value}\n")
+    with pytest.raises(ConfigError, match=f"config.toml: {message}"):
+        store.load()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('version = 1\n[[accounts]]\nalias = "prod"\nid = "١٢٣٤٥٦٧٨٩٠١٢"\n', "12 digits"),
+    ('version = 1\n[[accounts]]\nalias = "prod"\nid = "123456789012"\nregion = "us-east-١"\n',
+     "not a region name"),
+    ('version = [1]\n', "version \\[1\\] is not supported"),
+    ('version = 1\n[[accounts]]\nalias = "prod"\nid = "123456789012"\nregion = '
+     + "[" * 300 + "]" * 300 + "\n", "region must be a string, not \\[\\[\\["),
+    ('version = 1\n[[accounts]]\nalias = "' + "x" * 5000 + '"\nid = 5\n', "alias"),
+])
+def test_values_of_the_wrong_shape_are_config_errors(cfg_dir, text, message):
+    (cfg_dir / "config.toml").write_text(text)
+    with pytest.raises(ConfigError, match=f"config.toml: .*{message}") as info:
+        store.load()
+    assert len(str(info.value)) < 400
+
+
+def test_a_value_of_a_shape_no_check_foresaw_is_still_a_config_error(cfg_dir, monkeypatch):
+    from switcher.core.model import Config
+
+    def unforeseen(data):
+        raise TypeError("a check that assumed a shape")
+
+    monkeypatch.setattr(Config, "from_dict", unforeseen)
+    (cfg_dir / "config.toml").write_text("version = 1\n")
+    with pytest.raises(ConfigError, match=r"config.toml: a value has a shape Switcher cannot "
+                                          r"read \(TypeError\)"):
+        store.load()
+
+
+def test_aliases_that_differ_in_case_round_trip(cfg_dir):
+    config = Config(accounts=(Account("prod", "123456789012"), Account("PROD", "123456789013"),
+                              Account("My_Account.1", "123456789014")))
+    store.save(config)
+    assert store.load() == config

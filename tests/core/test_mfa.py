@@ -97,3 +97,88 @@ def test_no_tty_fails_fast_with_the_fix(no_tty):
     assert str(info.value) == (
         "target dev/Admin needs an MFA code: pass --mfa-code or set mfa_process"
     )
+
+
+TTY_CHILD = """
+import sys
+from switcher.core import mfa
+from switcher.core.errors import InputError
+from switcher.core.model import Account, Config, Role
+from switcher.core.targets import resolve
+
+serial = "arn:aws:iam::123456789012:mfa/me"
+target = resolve(Config(accounts=(Account("dev", "123456789012",
+                 roles=(Role("Admin", mfa_serial=serial),)),)), "dev")
+try:
+    print("CODE=" + mfa.mfa_code(target, serial), flush=True)
+except InputError as exc:
+    print("ERROR=" + str(exc), flush=True)
+    sys.exit(2)
+"""
+
+
+class Terminal:
+    """A child Python on a real pseudo-terminal (its controlling tty), typed into line by line."""
+
+    def __init__(self) -> None:
+        import os
+        import pty
+
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the pty is its stdin, stdout and /dev/tty
+            os.execv(sys.executable, [sys.executable, "-c", TTY_CHILD])
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 20) -> str:
+        import os
+        import select
+
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            left = deadline - time.monotonic()
+            assert left > 0, f"never saw {text!r} in {self.seen!r}"
+            if select.select([self.fd], [], [], left)[0]:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:  # the child exited: EIO on Linux
+                    chunk = b""
+                assert chunk, f"the child ended before {text!r}: {self.seen!r}"
+                self.seen += chunk.decode()
+        return self.seen
+
+    def type(self, line: str) -> None:
+        import os
+
+        os.write(self.fd, line.encode() + b"\r")
+
+    def exit_code(self) -> int:
+        import os
+
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+def test_terminal_prompt_asks_again_after_a_malformed_code():
+    term = Terminal()
+    term.expect("MFA code for dev/Admin (arn:aws:iam::123456789012:mfa/me): ")
+    term.type("12345")
+    term.expect("An MFA code is 6 digits; 2 tries left.")
+    term.type("123 456")  # as an authenticator app shows it
+    out = term.expect("CODE=123456")
+    assert out.count("MFA code for dev/Admin") == 2
+    assert term.exit_code() == 0
+
+
+def test_terminal_prompt_gives_up_after_three_tries_with_one_line():
+    term = Terminal()
+    for answer, note in (("abc", "2 tries left"), ("1234567", "1 try left"), ("", None)):
+        term.expect("MFA code for dev/Admin")
+        term.seen = ""
+        term.type(answer)
+        if note:
+            term.expect(note)
+    out = term.expect("ERROR=")
+    assert term.exit_code() == 2
+    error = out[out.index("ERROR="):].strip()
+    assert error == "ERROR=no valid MFA code for dev/Admin after 3 tries: a code is 6 digits"

@@ -320,3 +320,103 @@ def test_console_url_uses_an_mfa_code_once(env, calls, login_calls):
         Role("Behind", via="dev/Guarded"),)))
     switch.console_url(config, resolve(config, "x2x"), duration=3600, mfa_code="123456")
     assert [c.get("TokenCode") for c in calls] == ["123456", None]
+
+
+# -- profile role chains exactly as botocore resolves them, counted on moto over HTTP -------
+
+
+@pytest.fixture
+def over_http(aws_stack, memory_keyring, monkeypatch, tmp_path):
+    """~/.aws files in tmp_path, STS through the sandbox's recording proxy to moto."""
+    import os
+
+    keystore.reset()
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    for name, value in aws_stack.base_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    aws_stack.clear_log()
+    yield aws_stack
+    keystore.reset()
+
+
+def _assumed(stack) -> list[tuple[str, bool]]:
+    return [(e["role_arn"].rsplit(":", 1)[1], e["chained"])
+            for e in stack.events("sts", "AssumeRole") if e["status"] == 200]
+
+
+def _keys(stack) -> str:
+    key, secret = stack.user_keys()
+    return f"aws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
+
+
+@pytest.mark.parametrize("keys_in", ["config", "credentials"])
+def test_a_source_profile_with_keys_and_a_role_gives_its_keys_one_assume_role(
+        over_http, tmp_path, keys_in):
+    # botocore's test_recursive_assume_role_stops_at_static_creds: the keys win over the role
+    keys = _keys(over_http)
+    (tmp_path / "config").write_text(
+        "[profile src]\nrole_arn = arn:aws:iam::111111111111:role/SrcRole\n"
+        + (keys if keys_in == "config" else "")
+        + "\n[profile app]\nrole_arn = arn:aws:iam::222222222222:role/App\nsource_profile = src\n")
+    if keys_in == "credentials":
+        (tmp_path / "credentials").write_text("[src]\n" + keys)
+    target = resolve(Config(), "app")
+    assert (target.source, target.via) == ("src", None)
+    creds = switch.get_credentials(Config(), target)
+    assert creds.kind == ASSUMED
+    assert _assumed(over_http) == [("role/App", False)]
+
+
+def test_a_profile_that_is_its_own_source_assumes_its_role_once(over_http, tmp_path):
+    (tmp_path / "config").write_text(
+        "[profile me]\nrole_arn = arn:aws:iam::111111111111:role/Me\nsource_profile = me\n"
+        + _keys(over_http))
+    switch.get_credentials(Config(), resolve(Config(), "me"))
+    assert _assumed(over_http) == [("role/Me", False)]
+
+
+def test_a_role_source_without_keys_is_chained_through(over_http, tmp_path):
+    (tmp_path / "config").write_text(
+        "[profile base]\n" + _keys(over_http)
+        + "[profile hub]\nrole_arn = arn:aws:iam::111111111111:role/Hub\nsource_profile = base\n"
+        "[profile spoke]\nrole_arn = arn:aws:iam::222222222222:role/Spoke\nsource_profile = hub\n")
+    target = resolve(Config(), "spoke")
+    assert (target.source, target.via) == (None, "hub")
+    switch.get_credentials(Config(), target)
+    assert _assumed(over_http) == [("role/Hub", False), ("role/Spoke", True)]
+
+
+def test_a_web_identity_source_is_assumed_with_web_identity_not_chained(over_http, tmp_path):
+    token = tmp_path / "token"
+    token.write_text("a-web-identity-token")
+    (tmp_path / "config").write_text(
+        "[profile ci]\nrole_arn = arn:aws:iam::111111111111:role/Ci\n"
+        f"web_identity_token_file = {token}\n"
+        "[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = ci\n")
+    target = resolve(Config(), "deploy")
+    assert (target.source, target.via) == ("ci", None)
+    switch.get_credentials(Config(), target)
+    assert [e["status"] for e in over_http.events("sts", "AssumeRoleWithWebIdentity")] == [200]
+    assert _assumed(over_http) == [("role/Deploy", True)]
+
+
+def test_credential_source_uses_that_provider_alone(over_http, tmp_path, monkeypatch):
+    key, secret = over_http.user_keys()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    (tmp_path / "config").write_text(
+        "[profile from-env]\nrole_arn = arn:aws:iam::111111111111:role/FromEnv\n"
+        "credential_source = Environment\n"
+        "[profile from-imds]\nrole_arn = arn:aws:iam::111111111111:role/FromImds\n"
+        "credential_source = Ec2InstanceMetadata\n")
+    switch.get_credentials(Config(), resolve(Config(), "from-env"))
+    assert _assumed(over_http) == [("role/FromEnv", False)]
+    # the environment's keys are there, but this profile asks for instance metadata only
+    with pytest.raises(InputError, match="No credentials found in credential_source referenced "
+                                         "in profile from-imds"):
+        switch.get_credentials(Config(), resolve(Config(), "from-imds"))
+    assert _assumed(over_http) == [("role/FromEnv", False)]

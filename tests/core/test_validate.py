@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,15 +19,118 @@ def test_account_id_rejects_everything_else(bad):
         v.check_account_id(bad)
 
 
-@pytest.mark.parametrize("good", ["abc", "prod-main", "a1b", "x" * 63])
-def test_alias_rule(good):
+@pytest.mark.parametrize("good", ["qa", "cn", "x", "prod-main", "My_Account", "a.b-c_d", "x" * 64,
+                                  "--", "123"])
+def test_alias_is_a_local_nickname_and_keeps_its_case(good):
     assert v.check_alias(good) == good
 
 
-@pytest.mark.parametrize("bad", ["ab", "-ab", "ab-", "a--b", "Prod", "a_b", "x" * 64])
+@pytest.mark.parametrize("bad", ["", " ", "x" * 65, "a b", "a/b", "Ä", "prod١", "ａ",
+                                 "a\nb", "a\x1b", "prod!"])
 def test_alias_rejects(bad):
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="1-64 letters, digits or . _ - characters"):
         v.check_alias(bad)
+
+
+@pytest.mark.parametrize("good", ["abc", "prod-main", "a1b", "x" * 63])
+def test_iam_account_alias_keeps_aws_rule(good):
+    assert v.check_iam_alias(good) == good
+
+
+@pytest.mark.parametrize("bad", ["ab", "-ab", "ab-", "a--b", "Prod", "a_b", "x" * 64, "a\nb"])
+def test_iam_account_alias_rejects(bad):
+    with pytest.raises(InputError, match="3-63 lowercase"):
+        v.check_iam_alias(bad)
+
+
+# Python's \d and \w and int() take every script's digits and letters; IAM and STS do not
+@pytest.mark.parametrize("check,value", [
+    (v.check_account_id, "١٢٣٤٥٦٧٨٩٠١٢"),
+    (v.check_account_id, "１２３４５６７８９０１２"),
+    (v.check_region, "us-east-١"),
+    (v.check_token_code, "١٢٣٤٥٦"),
+    (v.check_role_name, "Ädmin"),
+    (v.check_role_name, "team/Äpps/Deploy"),
+    (v.check_session_name, "sessión"),
+    (v.check_external_id, "ïd-123"),
+    (v.check_mfa_serial, "arn:aws:iam::١٢٣٤٥٦٧٨٩٠١٢:mfa/x"),
+    (v.check_role_arn, "arn:aws:iam::١٢٣٤٥٦٧٨٩٠١٢:role/Admin"),
+    (v.check_duration, "36１0"),
+    (v.check_duration, "٣٦٠٠"),
+    (v.check_duration, "3_600"),
+    (v.check_color, "F2B0A٩"),
+])
+def test_validators_take_ascii_only(check, value):
+    with pytest.raises(InputError):
+        check(value)
+
+
+@pytest.mark.parametrize("check,value", [
+    (v.check_external_id, "shared-1\n"), (v.check_session_name, "alice\n"),
+    (v.check_role_arn, "arn:aws:iam::123456789012:role/Admin\nx"),
+])
+def test_a_newline_is_not_the_end_of_a_value(check, value):
+    # "$" matches before a trailing newline; these values are not stripped first
+    with pytest.raises(InputError):
+        check(value)
+
+
+def test_duration_from_a_huge_number_is_out_of_range_not_a_crash():
+    with pytest.raises(InputError, match="between 900 and 43200") as info:
+        v.check_duration("9" * 5000)
+    assert len(str(info.value)) < 300
+    with pytest.raises(InputError, match="between 900"):
+        v.check_duration(10**30)
+    with pytest.raises(InputError, match="whole number"):
+        v.check_duration(True)
+    assert v.check_duration(" 0003600 ") == 3600
+
+
+def test_short_repr_cuts_long_and_unprintable_values():
+    assert v.short_repr("abc") == "'abc'"
+    assert len(v.short_repr("x" * 10_000)) == 200
+    assert "x" * 70 in v.short_repr("x" * 70)  # a long alias typed in Settings, in full
+    nested: list = []
+    for _ in range(100_000):
+        nested = [nested]
+    assert v.short_repr(nested) == "a list"
+
+
+@pytest.mark.parametrize("url", [
+    "https://sts.eu-west-1.amazonaws.com", "http://127.0.0.1:9", "http://localhost:5000/",
+    "http://[::1]:9", "https://sts.amazonaws.com.", "HTTPS://STS.AMAZONAWS.COM",
+])
+def test_endpoint_urls_botocore_takes(url):
+    from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
+    assert v.check_endpoint_url("AWS_ENDPOINT_URL_STS", url) == url
+    assert is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)
+
+
+@pytest.mark.parametrize("url,problem", [
+    ("127.0.0.1:9", "must start with http:// or https://"),
+    ("ftp://x", "must start with http:// or https://"),
+    ("http://[::1", "is not a valid URL"),
+    ("http://x:99999", "is not a valid URL"),
+    ("https://", "has no valid host name"),
+    ("https://bad_host", "has no valid host name"),
+    ("https://ex\x1bample.com", "has no valid host name"),
+    ("https://éxample.com", "has no valid host name"),
+])
+def test_endpoint_urls_refused_name_the_variable(url, problem):
+    with pytest.raises(InputError, match=f"^AWS_ENDPOINT_URL={re.escape(repr(url))} {problem}"):
+        v.check_endpoint_url("AWS_ENDPOINT_URL", url)
+
+
+def test_endpoint_env_checks_both_variables_unless_botocore_ignores_them():
+    v.check_endpoint_env({"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9", "AWS_ENDPOINT_URL": ""})
+    with pytest.raises(InputError, match="^AWS_ENDPOINT_URL="):
+        v.check_endpoint_env({"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9",
+                              "AWS_ENDPOINT_URL": "127.0.0.1:9"})
+    with pytest.raises(InputError, match="^AWS_ENDPOINT_URL_STS="):
+        v.check_endpoint_env({"AWS_ENDPOINT_URL_STS": "ftp://x"})
+    v.check_endpoint_env({"AWS_ENDPOINT_URL_STS": "ftp://x",
+                          "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"})
 
 
 def test_role_name_with_path_counts_path_in_limit():

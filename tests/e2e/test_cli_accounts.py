@@ -43,7 +43,7 @@ def test_add_list_remove(env):
 
 
 BAD_INPUTS = [
-    ("add", "Prod", "--account", "123456789012"),
+    ("add", "prod!", "--account", "123456789012"),  # an alias with a character outside . _ -
     ("add", "prod", "--account", "12345"),
     ("add", "prod", "--account", "123456789012", "--role", "bad role"),
     ("add", "prod", "--account", "123456789012", "--role", "A", "--color", "purple"),
@@ -56,6 +56,7 @@ BAD_INPUTS = [
     ("add", "prod", "--account", "123456789012", "--external-id", "abcdef"),
     ("add", "other", "--account", "111111111111", "--role", "A"),  # id already listed as "keep"
     ("add", "keep", "--account", "222222222222", "--role", "A"),  # alias already another id
+    # short aliases are valid: these fail on the chained duration and the partition crossing
     ("add", "x2", "--account", "123456789019", "--role", "R", "--via", "keep/A", "--duration", "7200"),
     ("add", "cn", "--account", "123456789018", "--role", "R", "--region", "cn-north-1", "--via", "keep/A"),
     ("remove", "nope"),

@@ -116,14 +116,14 @@ def test_import_aws_config_default_and_file(env, tmp_path):
     assert ok(env, "import", "aws-config") == "added 2 accounts, 2 roles; skipped 0\n"
     got = targets(env)
     assert got["legacy/Admin"]["source"] == "base" and got["legacy/Admin"]["mfa"]
-    assert got["legacy-deep/path/Deep"]["via"] == "legacy/Admin"
+    assert got["legacy-Deep/path/Deep"]["via"] == "legacy/Admin"
     # Again, from an explicit file: everything is already there.
     other = tmp_path / "other-config"
     other.write_text(AWS_CONFIG)
     before = config_file(env).read_bytes()
     assert ok(env, "import", "aws-config", str(other)) == (
         "added 0 accounts, 0 roles; skipped 2 (profile legacy-Admin: already present as "
-        "legacy/Admin; profile legacy-Deep: already present as legacy-deep/path/Deep)\n")
+        "legacy/Admin; profile legacy-Deep: already present as legacy-Deep/path/Deep)\n")
     assert config_file(env).read_bytes() == before
 
 
@@ -135,7 +135,7 @@ def test_reimporting_an_edited_aws_config_never_duplicates_an_account(env):
     aws_config.write_text(AWS_CONFIG.replace("duration_seconds = 3600", "duration_seconds = 2700"))
     assert ok(env, "import", "aws-config") == (
         "added 0 accounts, 0 roles; skipped 2 (profile legacy-Admin: already present as "
-        "legacy/Admin; profile legacy-Deep: differs from legacy-deep/path/Deep: duration 3600 "
+        "legacy/Admin; profile legacy-Deep: differs from legacy-Deep/path/Deep: duration 3600 "
         "vs 2700; edit it or remove it first)\n")
     assert config_file(env).read_bytes() == before
     ids = [t["account"] for t in targets(env).values()]
@@ -145,11 +145,12 @@ def test_reimporting_an_edited_aws_config_never_duplicates_an_account(env):
 def test_import_esr_from_file_and_stdin(env, tmp_path):
     esr_file = tmp_path / "esr.ini"
     esr_file.write_text(ESR)
-    assert ok(env, "import", "esr", str(esr_file)) == "added 2 accounts, 2 roles; skipped 0\n"
+    assert ok(env, "import", "esr", str(esr_file)).startswith(
+        "added 2 accounts, 2 roles; skipped 1 (org: a base account")
     got = targets(env)
     assert got["shop/Developer"]["color"] == "FAD791"
-    assert got["mining/ops/Miner"]["region"] == "ap-southeast-2"
-    assert ok(env, "import", "esr", "-", input=ESR).startswith("added 0 accounts, 0 roles; skipped 2")
+    assert got["Mining/ops/Miner"]["region"] == "ap-southeast-2"
+    assert ok(env, "import", "esr", "-", input=ESR).startswith("added 0 accounts, 0 roles; skipped 3")
 
 
 def test_import_link(accounts):
@@ -244,7 +245,8 @@ def test_the_aws_cli_signs_in_with_every_exported_profile(switcher_env, aws_stac
 
 
 BAD_ESR = "[fine]\naws_account_id = 123456789012\nrole_name = Ok\n[broken]\nrole_name = X\n"
-BAD_AWS = AWS_CONFIG + "\n[profile bad]\nrole_arn = arn:aws:iam::123456789012:role/X\nduration_seconds = 5\n"
+BAD_AWS = AWS_CONFIG + ("\n[profile bad]\nrole_arn = arn:aws:iam::123456789012:role/X\n"
+                        "source_profile = base\nduration_seconds = 5\n")
 
 
 @pytest.mark.parametrize("files,args,message", [

@@ -1,5 +1,7 @@
-"""A screenshot of the palette with a query typed, on sandbox data, taken from the real
-`switcher tray --sandbox` under Xvfb. SWITCHER_UPDATE_DOCS=1 writes it to docs/palette.png."""
+"""Screenshots of the palette with a query typed, on sandbox data, taken from the real
+`switcher tray --sandbox` under Xvfb, in the light scheme and in a dark one (GTK's dark
+Adwaita through Qt's gtk3 platform theme, as a GNOME desktop set to dark hands it over).
+SWITCHER_SCREENSHOT_DIR=docs writes them to docs/palette.png and docs/palette-dark.png."""
 
 from __future__ import annotations
 
@@ -16,12 +18,24 @@ from tests.fixtures.tools import require_tool
 from tests.fixtures.tray import TrayProcess, browser_urls, tray_env
 
 pytestmark = [pytest.mark.desktop, pytest.mark.keyring]
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "palette.png"
+SCHEMES = {
+    "light": ("palette.png", {}),
+    "dark": ("palette-dark.png", {"QT_QPA_PLATFORMTHEME": "gtk3", "GTK_THEME": "Adwaita:dark"}),
+}
 
 
-def test_palette_screenshot(switcher_env, xdisplay, tmp_path):
+def pixel(env, shot: Path, x: int, y: int) -> tuple[int, int, int]:
+    text = subprocess.run(["convert", str(shot), "-format", f"%[fx:int(255*p{{{x},{y}}}.r)] "
+                           f"%[fx:int(255*p{{{x},{y}}}.g)] %[fx:int(255*p{{{x},{y}}}.b)]", "info:"],
+                          env=env, check=True, capture_output=True, text=True).stdout.split()
+    return tuple(int(n) for n in text)
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_palette_screenshot(switcher_env, xdisplay, tmp_path, scheme):
     require_tool("import", "xdotool")
-    env = tray_env(switcher_env, xdisplay, tmp_path, SWITCHER_NO_FIRST_RUN="1")
+    name, extra = SCHEMES[scheme]
+    env = tray_env(switcher_env, xdisplay, tmp_path, SWITCHER_NO_FIRST_RUN="1", **extra)
     tray = TrayProcess(env, "--sandbox")
     try:
         assert tray.status()["hotkeys"]["Ctrl+Alt+A"] == "ok"
@@ -40,13 +54,17 @@ def test_palette_screenshot(switcher_env, xdisplay, tmp_path):
         window = wait_for_window(env, "Switcher")
         xdotool(env, "type", "--delay", "30", "acme")
         time.sleep(0.6)
-        shot = tmp_path / "palette.png"
+        shot = tmp_path / name
         subprocess.run(["import", "-window", window, str(shot)], env=env, check=True, timeout=30)
         size = subprocess.run(["identify", "-format", "%w %h", str(shot)], env=env, check=True,
                               capture_output=True, text=True).stdout.split()
         assert [int(n) for n in size] == [680, 460]
-        if os.environ.get("SWITCHER_UPDATE_DOCS") == "1":
-            DOCS.parent.mkdir(exist_ok=True)
-            shutil.copyfile(shot, DOCS)
+        # the frame's background, beside the hint line: the scheme's window colour
+        background = sum(pixel(env, shot, 6, 452)) / 3
+        assert (background < 90) if scheme == "dark" else (background > 180), background
+        target = os.environ.get("SWITCHER_SCREENSHOT_DIR")
+        if target:
+            Path(target).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, Path(target) / name)
     finally:
         tray.stop()

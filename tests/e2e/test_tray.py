@@ -78,6 +78,7 @@ def test_second_tray_is_forwarded_to_the_first(tray, desk_env):
     started = time.monotonic()
     second = run_switcher(desk_env, "tray", timeout=30)
     assert second.returncode == 0, second.stderr
+    assert second.stderr == "Switcher is already running; showing its palette\n"
     assert time.monotonic() - started < 15
     assert tray.proc.poll() is None
     assert json.loads(switcher_ok(desk_env, "status"))["pid"] == tray.proc.pid

@@ -55,6 +55,9 @@ class FakeController(QObject):
     def targets(self):
         return self._targets
 
+    def target(self, name):
+        return next(t for t in self._targets if t.name == name)
+
     def set_targets(self, targets) -> None:
         self._targets = list(targets)
         self.targets_changed.emit()
@@ -73,7 +76,7 @@ class FakeController(QObject):
             self.switch_succeeded.emit(name, action, "done")
 
     def open_console(self, name, region=None):
-        self._act("console", name)
+        self._act("console", name, *([region] if region else []))
 
     def copy_credentials(self, name, fmt=None):
         self._act("creds", name)

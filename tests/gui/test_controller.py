@@ -414,3 +414,58 @@ def test_a_step_failing_after_the_session_was_made_keeps_its_expiration():
 
     outcome = console_job(_FakeCore(end), config, targets, "dev/Admin", None, None, no_browser)
     assert str(outcome.error) == "browser firefox is not installed" and outcome.expiration == end
+
+
+def _names(controller: Controller) -> list[str]:
+    return [t.name for t in controller.targets()]
+
+
+def test_a_config_created_after_start_is_picked_up(qtbot, core_env, monkeypatch, capsys):
+    from switcher.cli.main import main
+
+    # a first `switcher add` after the tray started: not even the directories exist yet
+    home = core_env.parent.parent / "home"
+    home.mkdir()
+    config_dir = home / ".config" / "switcher"
+    monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(config_dir))
+    c = Controller()
+    try:
+        assert not config_dir.parent.exists() and _names(c) == []
+        assert main(["add", "later", "--account", "333333333333", "--role", "Ops"]) == 0
+        qtbot.waitUntil(lambda: "later/Ops" in _names(c), timeout=5000)
+        # and the file keeps being followed once it exists
+        assert main(["add", "later", "--account", "333333333333", "--role", "Dev"]) == 0
+        qtbot.waitUntil(lambda: "later/Dev" in _names(c), timeout=5000)
+    finally:
+        c.shutdown()
+    capsys.readouterr()
+
+
+def test_an_aws_config_created_after_start_is_picked_up(qtbot, core_env, monkeypatch):
+    aws_config = core_env.parent.parent / "no-aws-yet" / ".aws" / "config"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(aws_config))
+    c = Controller(config_path=core_env)
+    try:
+        assert "later-admin" not in _names(c)
+        aws_config.parent.mkdir(parents=True)
+        aws_config.write_text("[profile later-admin]\nrole_arn = arn:aws:iam::444444444444:role/Admin\n"
+                              "source_profile = base\n")
+        qtbot.waitUntil(lambda: "later-admin" in _names(c), timeout=5000)
+    finally:
+        c.shutdown()
+
+
+def test_an_unrelated_change_beside_a_missing_config_dir_reloads_nothing(qtbot, core_env, monkeypatch):
+    parent = core_env.parent.parent / "home-like"
+    parent.mkdir()
+    monkeypatch.setenv("SWITCHER_CONFIG_DIR", str(parent / "switcher"))
+    c = Controller()
+    try:
+        changed = []
+        c.targets_changed.connect(lambda: changed.append(True))
+        (parent / "notes.txt").write_text("a file the user saved at home\n")
+        qtbot.wait(600)
+        assert changed == []
+        assert str(parent) in c._watcher.directories()
+    finally:
+        c.shutdown()

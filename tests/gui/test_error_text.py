@@ -43,3 +43,9 @@ def test_every_fix_has_a_tray_wording():
     for fix in Fix:
         wording = fix_wording(fix, "x")
         assert wording.strip() and "switcher " not in wording and "--" not in wording
+
+
+def test_the_tray_line_escapes_control_characters():
+    assert for_gui(InputError("ESR [\x1b[31mred]\nx")) == "ESR [\\x1b[31mred]\\nx"
+    err = InputError("keyring source a\u2028b has no keys", fix=Fix.ADD_KEYS, fix_for="a\u2028b")
+    assert for_gui(err) == "keyring source a\\u2028b has no keys" + HINT

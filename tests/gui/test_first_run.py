@@ -151,8 +151,8 @@ def test_pasted_esr_shows_the_settings_preview_before_importing(qtbot, tmp_path)
     dialog.text.setPlainText(ESR_TWO)
     dialog.preview_button.click()
     lines = dialog.preview_box.lines()
-    assert "+ account acme-data" in lines and "+ role acme-ops/Operator" in lines
-    assert "– skip acme-data-again: already present as acme-data/Analyst" in lines
+    assert "would add account acme-data" in lines and "would add role acme-ops/Operator" in lines
+    assert "would skip acme-data-again: already present as acme-data/Analyst" in lines
     assert not real.exists()  # nothing written by the preview
     with qtbot.waitSignal(window.left_sandbox, timeout=5000):
         dialog.import_button.click()

@@ -264,7 +264,7 @@ def test_hint_names_the_credentials_format(qtbot, tmp_path):
     window = PaletteWindow(controller)
     qtbot.addWidget(window)
     window.show_palette()
-    assert "Ctrl+Enter  credentials (fish)" in window.hint_label.text()
+    assert "Ctrl+Enter creds (fish)" in window.hint_label.text().replace("\u00a0", " ")
 
 
 LONG_ERROR = (

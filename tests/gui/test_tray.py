@@ -61,8 +61,11 @@ def test_menu_lists_accounts_roles_and_fixed_entries(qtbot, controller):
     formats = submenu(role, "Copy credentials")
     assert texts(formats) == ["Shell exports (bash, zsh)", "fish", "PowerShell",
                               "JSON (credential_process)", "Credentials file block (INI)"]
-    regions = texts(submenu(role, "Open console in region"))
-    assert "eu-central-1" in regions and "us-gov-west-1" not in regions
+    regions = submenu(role, "Open console in region")
+    assert texts(regions) == []  # filled when first shown
+    regions = texts(show_and_fill(qtbot, regions))
+    assert "eu-central-1 — Europe (Frankfurt)" in regions
+    assert not any("us-gov" in r for r in regions)
 
 
 def test_recent_targets_come_first(qtbot, controller):
@@ -126,7 +129,7 @@ def test_menu_actions_call_the_controller(qtbot, controller):
     assert QApplication.clipboard().text().startswith(
         "https://signin.aws.amazon.com/switchrole?account=222222222222&roleName=Deploy")
     submenu(role, "Copy credentials").actions()[3].trigger()
-    submenu(role, "Open console in region").actions()[0].trigger()
+    show_and_fill(qtbot, submenu(role, "Open console in region")).actions()[0].trigger()
     assert calls[1:] == [("prod/Deploy", "creds"), ("prod/Deploy", "console")]
 
 
@@ -223,3 +226,78 @@ def test_digit_aliases_give_one_group_per_first_character(qtbot, core_env):
     assert groups == ["1  (2)", "2  (1)", f"T  ({GROUP_THRESHOLD})"]
     shown = [t.split("\t")[0] for t in texts(submenu(m.menu, "1  "))]
     assert shown == ["1aa", "10c"]
+
+
+def test_the_region_list_is_every_region_of_the_partition_with_its_name(qtbot, controller):
+    from switcher.core.partitions import region_names
+
+    m = TrayMenu(controller)
+    role = show_and_fill(qtbot, submenu(submenu(m.menu, "dev"), "Admin"))
+    regions = show_and_fill(qtbot, submenu(role, "Open console in region"))
+    shown = texts(regions)
+    assert len(shown) == len(region_names("aws")) > 30
+    assert "ap-southeast-2 — Asia Pacific (Sydney)" in shown
+    # dev's own region (eu-west-1) is marked, and bold
+    [own] = [a for a in regions.actions() if "account's region" in a.text()]
+    assert own.text() == "eu-west-1 — Europe (Ireland)\taccount's region" and own.font().bold()
+    started = []
+    controller.switch_started.connect(lambda name, action: started.append((name, action)))
+    own.trigger()
+    assert started == [("dev/Admin", "console")]
+
+
+def test_an_expiring_session_is_offered_for_renewal_in_the_menu(qtbot, controller):
+    m = TrayMenu(controller)
+    now = datetime.now(UTC)
+    controller.session_tracker.note("dev/Admin", now + timedelta(seconds=290))
+    controller.session_tracker.note("prod/Deploy", now + timedelta(hours=1))  # not yet
+    m.menu.aboutToShow.emit()
+    assert texts(m.menu)[:2] == ["dev/Admin expires in 5 min — renew", ""]
+    started = []
+    controller.switch_started.connect(lambda name, action: started.append((name, action)))
+    m.menu.actions()[0].trigger()
+    assert started == [("dev/Admin", "console")]
+    # renewed (or expired): the entry goes at the next opening
+    controller.session_tracker.note("dev/Admin", now + timedelta(hours=1))
+    m.menu.aboutToShow.emit()
+    assert not any("expires" in t for t in texts(m.menu))
+    assert texts(m.menu)[0] == "Accounts"
+
+
+def test_the_expiry_notification_says_the_minutes_the_readme_promises(qtbot, controller):
+    tray = Tray(controller, TrayMenu(controller))
+    notes = []
+    tray.notify = lambda title, message, error=False: notes.append((title, message))
+    # the check runs every 15 s: the first one inside the window sees a bit under 300 s
+    controller.session_tracker.note("dev/Admin", datetime.now(UTC) + timedelta(seconds=288))
+    controller.check_expiry()
+    assert notes == [("dev/Admin expires in 5 min", "Click to renew: a fresh console session opens.")]
+
+
+@pytest.mark.parametrize("corner", ["top-right", "bottom-right"])
+def test_menus_open_on_screen_toward_the_free_side(qtbot, controller, corner):
+    screen = QApplication.primaryScreen().availableGeometry()
+    m = TrayMenu(controller)
+    at = QPoint(screen.right() - 2, screen.top() + 2 if corner == "top-right" else screen.bottom() - 2)
+    m.menu.popup(at)
+    qtbot.waitExposed(m.menu)
+    assert screen.contains(m.menu.geometry()), (m.menu.geometry(), screen)
+    # the account, its role and the role's region list, each one a level deeper
+    parent, menus = m.menu, []
+    for prefix in ("dev", "Admin", "Open console in region"):
+        action = next(a for a in parent.actions() if a.menu() and a.text().startswith(prefix))
+        parent.setActiveAction(action)
+        sub = action.menu()
+        qtbot.waitUntil(sub.isVisible, timeout=3000)
+        menus.append(sub)
+        parent = sub
+    previous, went_left = m.menu, 0
+    for sub in menus:
+        assert screen.contains(sub.geometry()), (sub.geometry(), screen)
+        if previous.geometry().left() - sub.width() >= screen.left():  # room on the left
+            # toward the free side, never back over the menu it came from
+            assert sub.geometry().right() <= previous.geometry().left() + 4, (sub.geometry(), previous.geometry())
+            went_left += 1
+        previous = sub
+    assert went_left >= 2  # the account and the role submenus, at least
+    assert len(menus[-1].actions()) > 30  # the region list was filled before it was placed

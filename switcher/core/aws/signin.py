@@ -19,13 +19,15 @@ import urllib.request
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from switcher.core import validate as v
+from switcher.core.aws import deadline
 from switcher.core.credentials import ASSUMED, CHAINED, FEDERATION_TOKEN, LONG_TERM, SESSION_TOKEN
 from switcher.core.errors import AwsError, InputError
 from switcher.core.partitions import PARTITIONS, partition_name  # noqa: F401 - callers use signin.partition_name
 
 FEDERATION_ENV = "SWITCHER_FEDERATION_URL"
 ISSUER = "switcher"  # shown by the console as where the session came from; aws-vault does the same
-TIMEOUT = 15.0  # seconds per request: the endpoint answers in well under one in practice
+TIMEOUT = 15.0  # seconds per wait, within the overall deadline (aws/deadline.py)
+MAX_BODY = 64 * 1024  # a sign-in token answer is about 1 KB; more is not the federation endpoint
 
 # Console services that live outside any region: their pages take no ?region= parameter.
 GLOBAL_SERVICES = frozenset({
@@ -33,7 +35,7 @@ GLOBAL_SERVICES = frozenset({
     "organizations", "route53", "route53domains", "support", "trustedadvisor",
     "artifact", "budgets", "cost-reports", "health", "wafv2-global",
 })
-SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SERVICE_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" lets "ec2\n" through
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
@@ -157,19 +159,31 @@ def _post(url: str, fields: dict[str, str]) -> tuple[int, bytes]:
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
     )
     host = urlsplit(url).netloc
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.read()
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-        reason = getattr(exc, "reason", exc)
-        if isinstance(reason, TimeoutError):
-            reason = f"no answer within {TIMEOUT:g} s"
-        elif isinstance(reason, OSError) and reason.strerror:
-            reason = reason.strerror
-        raise AwsError(f"cannot reach the console sign-in endpoint {host}: {reason}") from None
+    endpoint = deadline.endpoint_of(url)  # the URL has no query: the session is in the body
+    with deadline.ensure() as limit:
+        limit.check(endpoint)
+        try:
+            with urllib.request.urlopen(request, timeout=min(TIMEOUT, max(limit.left(), 0.05))) as response:
+                return response.status, _read(response, limit, endpoint)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, _read(exc, limit, endpoint)
+        except AwsError:
+            raise
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            if limit.expired:
+                raise limit.error(endpoint) from None
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                reason = f"no answer within {TIMEOUT:g} s"
+            elif isinstance(reason, OSError) and reason.strerror:
+                reason = reason.strerror
+            raise AwsError(f"cannot reach the console sign-in endpoint {host}: {reason}") from None
+
+
+def _read(response, limit, endpoint: str) -> bytes:
+    return deadline.read_body(response, limit, endpoint=endpoint, max_bytes=MAX_BODY,
+                              what="the console sign-in endpoint")
 
 
 def signin_token(creds, *, partition: str, session_duration: int | None = None) -> str:
@@ -194,15 +208,16 @@ def _signin_token(creds, kind: str, url: str, session_duration: int | None) -> s
     # chained and federation-token sessions are sized by their own expiry instead.
     if session_duration is not None and kind == ASSUMED:
         fields["SessionDuration"] = str(session_duration)
-    status, body = _post(url, fields)
-    if status == 400 and "SessionDuration" in fields:
-        # The credentials were chained after all (e.g. an SSO or session-token source):
-        # the documented fix is to ask again without SessionDuration.
-        del fields["SessionDuration"]
+    with deadline.ensure():  # both tries share one deadline
         status, body = _post(url, fields)
+        if status == 400 and "SessionDuration" in fields:
+            # The credentials were chained after all (e.g. an SSO or session-token source):
+            # the documented fix is to ask again without SessionDuration.
+            del fields["SessionDuration"]
+            status, body = _post(url, fields)
     host = urlsplit(url).netloc
     if status != 200:
-        raise AwsError(_refusal(status, body, host, kind))
+        raise AwsError(_refusal(status, body, host, kind, deadline.endpoint_of(url)))
     try:
         token = json.loads(body)["SigninToken"]
     except (ValueError, KeyError, TypeError):
@@ -212,7 +227,7 @@ def _signin_token(creds, kind: str, url: str, session_duration: int | None) -> s
     return token
 
 
-def _refusal(status: int, body: bytes, host: str, kind: str) -> str:
+def _refusal(status: int, body: bytes, host: str, kind: str, endpoint: str) -> str:
     if status in (400, 401, 403):
         why = "the session credentials were refused"
         if kind in (CHAINED, FEDERATION_TOKEN):
@@ -220,7 +235,8 @@ def _refusal(status: int, body: bytes, host: str, kind: str) -> str:
         else:
             why += " (expired or revoked)"
         return f"console sign-in failed at {host}: {why}"
-    return f"console sign-in failed at {host}: HTTP {status}"
+    # the body is not quoted: whatever a broken proxy sends is no use on one line
+    return f"console sign-in failed: HTTP {status} from {endpoint}"
 
 
 def login_url(creds, *, region: str, service: str | None = None,

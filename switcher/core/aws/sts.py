@@ -16,11 +16,13 @@ from botocore.config import Config as BotoConfig
 from botocore.loaders import Loader
 from botocore.session import Session
 
+from switcher.core.aws import deadline
 from switcher.core.credentials import Credentials
 from switcher.core.errors import AwsError, InputError, SwitcherError
 from switcher.core.paths import aws_config_file
 
-# A hung network must not hang the CLI or a GUI worker for minutes.
+# A hung network must not hang the CLI or a GUI worker for minutes: these per-wait limits
+# are capped further by the switch's overall deadline (deadline.py).
 _CLIENT_CONFIG = BotoConfig(
     connect_timeout=5, read_timeout=20, retries={"mode": "standard", "max_attempts": 2}
 )
@@ -80,6 +82,7 @@ def new_session(profile: str | None = None, *, env_profile: bool = False) -> Ses
     session = Session(profile=profile, session_vars=None if env_profile else _NO_ENV_PROFILE)
     session.user_agent_extra = "switcher"
     session.register_component("data_loader", _LeanLoader())
+    deadline.guard_session(session)
     return session
 
 
@@ -103,19 +106,21 @@ def assume_role(
     if mfa_serial and mfa_code:
         params["SerialNumber"] = mfa_serial
         params["TokenCode"] = mfa_code
-    try:
-        client = (session or new_session()).create_client(
-            "sts",
-            region_name=target.region,
-            aws_access_key_id=source.access_key_id,
-            aws_secret_access_key=source.secret_access_key,
-            aws_session_token=source.session_token,
-            config=_CLIENT_CONFIG,
-        )
-        reply = client.assume_role(**params)
-    except Exception as exc:
-        raise map_error(exc, what=f"assuming {target.role_arn}", target=target,
-                        duration=duration) from None
+    with deadline.ensure() as limit:
+        try:
+            client = (session or new_session()).create_client(
+                "sts",
+                region_name=target.region,
+                aws_access_key_id=source.access_key_id,
+                aws_secret_access_key=source.secret_access_key,
+                aws_session_token=source.session_token,
+                config=limit.client_config(_CLIENT_CONFIG),
+            )
+            reply = client.assume_role(**params)
+        except Exception as exc:
+            raise limit.error_for(exc) or map_error(
+                exc, what=f"assuming {target.role_arn}", target=target, duration=duration,
+            ) from None
     c = reply["Credentials"]
     expiration = c["Expiration"]
     if expiration.tzinfo is None:
@@ -182,6 +187,18 @@ def map_error(exc: Exception, *, what: str, target=None, duration=None) -> Switc
     return AwsError(f"{what} failed: {type(exc).__name__}: {one_line(exc)}")
 
 
+MAX_MESSAGE = 300  # a parser error quotes the whole body, which may be megabytes
+
+
 def one_line(exc) -> str:
-    """Any message on one line (botocore's span several, with indentation)."""
-    return " ".join(str(exc).split())
+    """Any message on one line (botocore's span several, with indentation), shortened in
+    the middle: a nested failure (a credential_process that runs switcher, which fails...)
+    ends with its innermost cause, the part worth reading."""
+    raw = str(exc)
+    if len(raw) > MAX_MESSAGE * 8:
+        raw = raw[:MAX_MESSAGE * 2] + " … " + raw[-MAX_MESSAGE * 2:]
+    text = " ".join(raw.split())
+    if len(text) <= MAX_MESSAGE:
+        return text
+    half = MAX_MESSAGE // 2
+    return text[:half] + " … " + text[-half:]

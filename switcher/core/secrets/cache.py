@@ -4,22 +4,40 @@ The entry name carries a digest of everything that decides *which* role is assum
 *with what* (account, role, region, source, chain, external id, MFA device), so editing a
 target never hands back credentials of what it used to be. Sessions are used until
 5 minutes before they expire. Reading the cache imports neither boto3 nor botocore.
+
+Whatever the keyring hands back is checked before use: a damaged entry (not JSON, not an
+object, fields of the wrong type, an expiry without a timezone, not UTF-8) is a miss, with
+one warning per process, and the next store overwrites it. The index of entry names is
+updated under a lock file (``paths.sessions_lock_path``), so parallel processes never drop
+each other's names and ``clear``/``forget_name`` find every entry.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import zlib
+from contextlib import contextmanager
+from datetime import datetime
 
-from switcher.core.credentials import Credentials
+from switcher.core.credentials import (
+    ASSUMED,
+    CHAINED,
+    FEDERATION_TOKEN,
+    SESSION_TOKEN,
+    Credentials,
+)
 from switcher.core.secrets import keystore
-from switcher.core.secrets.keystore import SESSIONS_SERVICE, KeyringUnavailable
+from switcher.core.secrets.keystore import SESSIONS_SERVICE, DamagedEntry, KeyringUnavailable
 
 MIN_SECONDS_LEFT = 300
 INDEX = "_index"  # keyrings cannot list entries, so we keep the names ourselves
 _index_lock = threading.Lock()  # GUI workers store sessions concurrently
+_warned_damaged = False
+_SESSION_KINDS = (ASSUMED, CHAINED, SESSION_TOKEN, FEDERATION_TOKEN)
+_KEY_ID = re.compile(r"[A-Za-z0-9_]{1,128}")  # IAM: [\w]+, at most 128
 
 
 def cache_key(target) -> str:
@@ -39,15 +57,18 @@ def cache_key(target) -> str:
 def load(target, *, min_seconds_left: float = MIN_SECONDS_LEFT) -> Credentials | None:
     try:
         raw = keystore.get(SESSIONS_SERVICE, cache_key(target))
+    except DamagedEntry:
+        _warn_damaged(f"the cached session of {target.name}")
+        return None
     except KeyringUnavailable as exc:
         keystore.warn_no_cache(str(exc))
         return None
     if not raw:
         return None
-    try:
-        creds = Credentials.from_json(json.loads(raw))
-    except (ValueError, KeyError, TypeError):
-        return None  # a damaged entry is just a miss; the next store overwrites it
+    creds = _session(raw)
+    if creds is None:  # a damaged entry is just a miss; the next store overwrites it
+        _warn_damaged(f"the cached session of {target.name}")
+        return None
     left = creds.seconds_left()
     if left is None or left < min_seconds_left:
         return None
@@ -58,7 +79,7 @@ def store(target, creds: Credentials) -> None:
     key = cache_key(target)
     try:
         keystore.put(SESSIONS_SERVICE, key, json.dumps(creds.to_json()))
-        with _index_lock:
+        with _index_locked():
             _add_to_index(target, key)
     except KeyringUnavailable as exc:
         keystore.warn_no_cache(str(exc))
@@ -90,7 +111,7 @@ def forget_name(name: str) -> None:
 
 def _forget(match, extra: str | None = None) -> None:
     try:
-        with _index_lock:
+        with _index_locked():
             _forget_locked(match, extra)
     except KeyringUnavailable as exc:
         keystore.warn_no_cache(str(exc))
@@ -106,10 +127,77 @@ def _forget_locked(match, extra: str | None) -> None:
     keystore.put(SESSIONS_SERVICE, INDEX, json.dumps([n for n in names if n not in doomed]))
 
 
+@contextmanager
+def _index_locked():
+    """The index's read-modify-write, one at a time across threads and processes."""
+    from switcher.core.files import locked
+    from switcher.core.paths import sessions_lock_path
+
+    with _index_lock:
+        try:
+            lock_file = sessions_lock_path()
+        except Exception:  # noqa: BLE001 - no runtime dir: still serialised in-process
+            lock_file = None
+        if lock_file is None:
+            yield
+            return
+        with locked(lock_file):
+            yield
+
+
 def _index() -> list[str]:
-    raw = keystore.get(SESSIONS_SERVICE, INDEX)
+    """The names in the index; a damaged index reads as empty (and is rewritten whole by
+    the caller's update)."""
     try:
-        names = json.loads(raw) if raw else []
+        raw = keystore.get(SESSIONS_SERVICE, INDEX)
+    except DamagedEntry:
+        raw = "damaged"
+    if not raw:
+        return []
+    try:
+        names = json.loads(raw)
     except ValueError:
-        names = []
-    return [n for n in names if isinstance(n, str)]
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        _warn_damaged("the index of cached sessions")
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+    return names
+
+
+def _session(raw: str) -> Credentials | None:
+    """The cached session in ``raw``, or None when it is not one we wrote."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    key_id, secret, token = data.get("AccessKeyId"), data.get("SecretAccessKey"), data.get("SessionToken")
+    expiration, kind = data.get("Expiration"), data.get("Kind", ASSUMED)
+    if not (isinstance(key_id, str) and _KEY_ID.fullmatch(key_id)):
+        return None
+    if not all(isinstance(x, str) and x for x in (secret, token, expiration)):
+        return None
+    if kind not in _SESSION_KINDS:
+        return None
+    try:
+        expires = datetime.fromisoformat(expiration)
+    except ValueError:
+        return None
+    if expires.utcoffset() is None:  # naive: cannot be compared with the clock
+        return None
+    return Credentials(key_id, secret, token, expires, kind)
+
+
+def _warn_damaged(what: str) -> None:
+    """One line per process on stderr (never stdout, which eval and credential_process
+    read); the entry itself is never shown."""
+    global _warned_damaged
+    if _warned_damaged:
+        return
+    _warned_damaged = True
+    import logging
+
+    logging.getLogger("switcher").warning(
+        "switcher: warning: %s in the OS keyring is damaged; ignored, and replaced by the "
+        "next session stored", what)

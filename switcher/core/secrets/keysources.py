@@ -15,8 +15,8 @@ from switcher.core.errors import InputError
 from switcher.core.model import Config
 from switcher.core.secrets import keystore
 
-SOURCE_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
-ACCESS_KEY_RE = re.compile(r"^[A-Z0-9]{16,128}$")
+SOURCE_RE = re.compile(r"\A[\w+=,.@-]{1,64}\Z", re.ASCII)
+ACCESS_KEY_RE = re.compile(r"\A[A-Z0-9]{16,128}\Z")
 
 
 def check_source_name(name: str) -> str:

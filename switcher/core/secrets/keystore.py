@@ -15,6 +15,7 @@ from switcher.core.secrets import secretservice
 
 KEYS_SERVICE = "switcher:keys"
 SESSIONS_SERVICE = "switcher:sessions"
+SSO_SERVICE = "switcher:sso"  # IAM Identity Center tokens and client registrations
 
 _backend_cache: list = []  # [backend or None], resolved once per process
 _warned = False
@@ -25,6 +26,11 @@ _fast_lock = threading.Lock()  # one D-Bus connection, shared by GUI worker thre
 
 class KeyringUnavailable(Exception):
     """No usable keyring, or it refused the operation; callers decide how bad that is."""
+
+
+class DamagedEntry(KeyringUnavailable):
+    """The entry exists but its secret is not UTF-8 text: the keyring works, the value
+    does not (a caller that can rewrite it may treat this as a miss)."""
 
 
 def _is_plaintext(backend) -> bool:
@@ -105,12 +111,21 @@ def _call(op: str, args: tuple, through_keyring):
         return _via_fast_path(op, *args)
     except secretservice.Unsupported:
         pass
+    except UnicodeDecodeError:
+        raise DamagedEntry(_not_text(args)) from None
     try:
         return through_keyring(_require())
     except KeyringUnavailable:
         raise
+    except UnicodeDecodeError:  # both paths decode the secret as UTF-8
+        raise DamagedEntry(_not_text(args)) from None
     except Exception as exc:
         raise KeyringUnavailable(_describe(exc)) from None
+
+
+def _not_text(args: tuple) -> str:
+    service, name = args[0], args[1]
+    return f"the keyring entry {name!r} of {service} is not UTF-8 text"
 
 
 def get(service: str, name: str) -> str | None:

@@ -21,8 +21,7 @@ from switcher.core.share.links import LINK_ROLE_MAX
 
 _COMMENT_RE = re.compile(r"[;#].*$")
 _SECTION_RE = re.compile(r"^\[(.+)\]$")
-_PROFILE_PREFIX_RE = re.compile(r"^profile\s+", re.IGNORECASE)
-_NOT_ALIAS_RE = re.compile(r"[^a-z0-9]+")
+_PROFILE_PREFIX_RE = re.compile(r"^profile\s+", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,10 @@ def parse_sections(text: str) -> list[Section]:
     return sections
 
 
-def parse(text: str) -> list[EsrTarget]:
-    """Every target of the text, with base-account defaults applied."""
+def parse(text: str, skipped: list[tuple[str, str]] | None = None) -> list[EsrTarget]:
+    """Every target of the text, with base-account defaults applied; ``skipped`` collects
+    (section, why) for each section that is no target."""
+    skipped = [] if skipped is None else skipped
     sections = parse_sections(text)
     by_name = {s.name: s for s in sections}
     referenced = {s.params["source_profile"] for s in sections if "source_profile" in s.params}
@@ -100,12 +101,17 @@ def parse(text: str) -> list[EsrTarget]:
         account, role, partition = _account_and_role(section)
         source = section.params.get("source_profile")
         if source is None and section.name in referenced:
-            continue  # a base account: where the user signs in, not a place to switch to
+            users = ", ".join(f"[{s.name}]" for s in sections
+                              if s.params.get("source_profile") == section.name)
+            skipped.append((section.name, f"a base account (where you sign in for {users}), "
+                                          "not a role to switch to"))
+            continue
         base = by_name[source].params if source else {}
         role = role or base.get("target_role_name")
         if not role:
             if source is None:
-                continue  # a lone base account with no targets: nothing to switch to
+                skipped.append((section.name, "no role_name: a base account nothing points at"))
+                continue
             raise InputError(
                 f"ESR {_where(section)}: no role_name, and its source_profile {source} "
                 "has no target_role_name"
@@ -150,10 +156,6 @@ def section_name(alias: str, role_name: str) -> str:
     return f"{alias}-{role_name.replace('/', '-')}"
 
 
-def _clean(text: str) -> str:
-    return _NOT_ALIAS_RE.sub("-", text.lower()).strip("-")
-
-
 def section_names(config: Config) -> dict[tuple[str, str], str]:
     """:func:`section_name` for every target, made unique: ``a-b``/``c`` and ``a``/``b-c``
     would both be ``a-b-c``, and a repeated section would hide the first one."""
@@ -171,21 +173,55 @@ def section_names(config: Config) -> dict[tuple[str, str], str]:
     return names
 
 
-def sanitise_alias(text: str) -> str:
-    """Lower-case letters, digits and single hyphens (our alias rule); may be too short."""
-    return _clean(text)[:63].rstrip("-")
+def _is_alias(text: str) -> bool:
+    try:
+        v.check_alias(text)
+    except InputError:
+        return False
+    return True
+
+
+_ALIAS_CHARS: dict[str, bool] = {}
+
+
+def _alias_char(char: str) -> bool:
+    # the alias rule (validate.check_alias) asked about one character, inside a word
+    if char not in _ALIAS_CHARS:
+        _ALIAS_CHARS[char] = char.strip() == char and _is_alias(f"a{char}a")
+    return _ALIAS_CHARS[char]
+
+
+def normalise_alias(text: str | None) -> str | None:
+    """``text`` as an alias: unchanged when the alias rule takes it; else each run of
+    characters the rule refuses becomes one hyphen (nothing else is touched) and the result
+    is cut to the rule's length. None when nothing usable is left."""
+    text = (text or "").strip()
+    if not text or _is_alias(text):
+        return text or None
+    out: list[str] = []
+    for char in text:
+        if _alias_char(char):
+            out.append(char)
+        elif out and out[-1] != "\0":
+            out.append("\0")  # a run of refused characters: one hyphen, added below
+    alias = "".join(out).strip("\0").replace("\0", "-")
+    for candidate in (alias, alias[:64], alias[:63]):
+        if candidate and _is_alias(candidate):
+            return candidate
+    return None
 
 
 def alias_from_section(name: str, role_name: str | None = None) -> str:
-    """An alias from a section or profile name, minus a trailing role name when present,
-    so that ``prod-Admin`` and ``prod-ReadOnly`` both land in account ``prod``."""
-    alias = _clean(name)
+    """A section or profile name minus a trailing role name when present, so that
+    ``prod-Admin`` and ``prod-ReadOnly`` both land in account ``prod``; not yet normalised
+    (see :func:`normalise_alias`)."""
+    name = name.strip()
     if role_name:
-        # Before truncating: a 63-character alias plus its role is longer than an alias.
-        suffix = "-" + _clean(role_name)
-        if suffix != "-" and alias.endswith(suffix) and len(alias) > len(suffix):
-            alias = alias[: -len(suffix)]
-    return alias[:63].rstrip("-")
+        suffix = role_name.replace("/", "-").lower()
+        if (len(name) > len(suffix) + 1 and name.lower().endswith(suffix)
+                and name[-len(suffix) - 1] in "-_. "):
+            return name[: -len(suffix) - 1].rstrip("-_. ")
+    return name
 
 
 # --- render ------------------------------------------------------------------------------
@@ -206,9 +242,10 @@ def render(config: Config) -> str:
             lines += ["", f"[{names[(account.alias, role.name)]}]",
                       f"aws_account_id = {account.id}",
                       f"role_name = {role.name}"]
-            if account.color:
-                lines.append(f"color = {account.color.lower()}")
-            lines.append(f"region = {account.region}")
+            color = role.color or account.color
+            if color:
+                lines.append(f"color = {color.lower()}")
+            lines.append(f"region = {role.region or account.region}")
     if skipped:
         lines += ["", "; Not exported (the console's Switch Role form cannot take their external "
                   f"id or a role path and name over {LINK_ROLE_MAX} characters): " + ", ".join(skipped)]

@@ -61,14 +61,14 @@ def to_aws_config(config: Config, command: str | None = None) -> str:
                 lines += [f"# {arn}, assumed by Switcher with {base}",
                           "credential_process = " + _command_line(
                               command or switcher_command(), "creds", target, "--format", "json"),
-                          f"region = {account.region}"]
+                          f"region = {role.region or account.region}"]
                 continue  # MFA, external id and duration are applied by Switcher itself
             lines.append(f"role_arn = {arn}")
             if role.via:
                 lines.append(f"source_profile = {_via_profile(config, names, role.via)}")
             else:
                 lines.append(f"source_profile = {account.source}")
-            lines.append(f"region = {account.region}")
+            lines.append(f"region = {role.region or account.region}")
             mfa = role.mfa_serial or account.mfa_serial
             if mfa:
                 lines.append(f"mfa_serial = {mfa}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,10 @@ from switcher.core import validate as v
 from switcher.core.errors import InputError
 from switcher.core.model import DEFAULT_REGION, Account, Config, Role
 from switcher.core.partitions import PARTITIONS, partition_name
+from switcher.core.paths import aws_config_file
 from switcher.core.share import esr
 from switcher.core.share.links import parse_link
-from switcher.core.targets import read_aws_profiles
+from switcher.core.targets import ProfileRefused, is_role_profile, profile_target, read_aws_profiles
 
 SUMMARY_SKIPPED = 10  # reasons listed in the one-line report; the rest are counted
 
@@ -32,6 +32,7 @@ class ImportResult:
     added_accounts: list[str] = field(default_factory=list)
     added_roles: list[str] = field(default_factory=list)  # target names
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
+    notes: list[str] = field(default_factory=list)  # renamed aliases, dropped sources
 
     @property
     def changed(self) -> bool:
@@ -47,7 +48,7 @@ class ImportResult:
             shown = [f"{name}: {why}" for name, why in self.skipped[:SUMMARY_SKIPPED]]
             more = len(self.skipped) - len(shown)
             line += " (" + "; ".join(shown) + (f"; and {more} more" if more else "") + ")"
-        return line
+        return "; ".join([line, *self.notes])
 
 
 @dataclass
@@ -97,7 +98,7 @@ class _Merger:
         self.config = config
         self.slots: list[_Slot] = []
         self.by_id: dict[str, list[_Slot]] = {}
-        self.aliases: set[str] = set()
+        self.aliases: set[str] = set()  # lower-cased: no two aliases that differ only in case
         for account in config.accounts:
             slot = _Slot({k: getattr(account, k) for k in ("alias", "id", "region", "color",
                                                            "source")}, account)
@@ -111,7 +112,7 @@ class _Merger:
     def _index(self, slot: _Slot) -> None:
         self.slots.append(slot)
         self.by_id.setdefault(slot.fields["id"], []).append(slot)
-        self.aliases.add(slot.fields["alias"])
+        self.aliases.add(slot.fields["alias"].lower())
 
     def find(self, account_id: str, role_name: str, partition: str) -> _Slot | None:
         """The account with this id: the one holding the role, else one in the role's
@@ -123,27 +124,41 @@ class _Merger:
         return next((s for s in slots if s.partition == partition), slots[0] if slots else None)
 
     def new_alias(self, candidates: list[str | None], account_id: str) -> str:
-        valid = [c for c in candidates if c and v.ALIAS_RE.match(c)] + [account_id]
-        for alias in valid:
-            if alias not in self.aliases:
+        """The first candidate that is free, normalised to the alias rule; the report
+        says "renamed X → Y" for each alias that is not the candidate's own text."""
+        usable = [(c.strip(), alias) for c in candidates
+                  if c and (alias := esr.normalise_alias(c))] + [(account_id, account_id)]
+        first = usable[0]
+        for text, alias in usable:
+            if alias.lower() not in self.aliases:
+                taken = first[1] if text != first[0] else None
+                self._renamed(first[0] if taken else text, alias, taken)
                 return alias
-        base = valid[0]
+        text, base = first
         for number in range(2, 10_000):
             suffix = f"-{number}"
-            alias = base[: 63 - len(suffix)].rstrip("-") + suffix
-            if alias not in self.aliases:
+            alias = base[: 63 - len(suffix)] + suffix
+            if alias.lower() not in self.aliases:
+                self._renamed(text, alias, base)
                 return alias
         raise InputError(f"no free alias for account {account_id}")  # pragma: no cover
 
+    def _renamed(self, text: str, alias: str, taken: str | None = None) -> None:
+        if text != alias:
+            why = f" ({taken} is another account's)" if taken else ""
+            self.result.notes.append(f"renamed {text} → {alias}{why}")
+
     def add(self, entry: str, *, account_id: str, role: dict[str, Any], alias_candidates,
             region: str, color: str | None = None, source: str | None = None,
-            strict: bool = False) -> str | None:
+            strict: bool = False, region_given: bool = True) -> str | None:
         """Add one role; returns the target name it has (or the one already there), or
         None when it was skipped without one.
 
         ``strict`` (a ~/.aws/config profile, which carries its own source, region and
         options): a role already there with other values is skipped with the differences.
-        Otherwise (ESR, a link: they carry no role options) the name alone matches."""
+        Otherwise (ESR, a link: they carry no role options) the name alone matches.
+        A colour or region other than the account's is kept on the role (AESR keeps them
+        per profile); ``region_given`` False: the entry named none, the account's applies."""
         partition = partition_name(region)
         slot = self.find(account_id, role["name"], partition)
         if slot is None:
@@ -157,6 +172,8 @@ class _Merger:
                 f"account {account_id} is listed as {slot.fields['alias']} in partition "
                 f"{slot.partition}, this role is in {partition}")))
             return None
+        if not region_given and slot.partition == partition:
+            region = slot.fields["region"]
         target = f"{slot.fields['alias']}/{role['name']}"
         present = slot.present.get(role["name"])
         if present is not None:
@@ -166,8 +183,14 @@ class _Merger:
             if differs:
                 self.result.skipped.append((entry, f"differs from {target}: {', '.join(differs)}; "
                                                    "edit it or remove it first"))
-            else:
-                self.result.skipped.append((entry, f"already present as {target}"))
+                return target
+            lost = []
+            if color and color != (present.get("color") or slot.fields["color"]):
+                lost.append(f"colour {color}")
+            if region != slot.effective(present)["region"]:
+                lost.append(f"region {region}")
+            kept = f"; its {' and '.join(lost)} not kept" if lost else ""
+            self.result.skipped.append((entry, f"already present as {target}{kept}"))
             return target
         if strict and not role.get("via") and slot.fields["source"] != source:
             if slot.account is None and all(r.get("via") for r in slot.present.values()):
@@ -177,6 +200,11 @@ class _Merger:
                     f"account {slot.fields['alias']} uses {_source_name(slot.fields['source'])}, "
                     f"this profile {_source_name(source)}; add the role by hand if that is right")))
                 return None
+        role = dict(role)
+        if region != slot.fields["region"]:
+            role["region"] = region
+        if color and color != slot.fields["color"]:
+            role["color"] = color
         slot.added.append(role)
         slot.present[role["name"]] = role
         return target
@@ -224,41 +252,46 @@ def _region_for(where: str, region: str | None, arn_partition: str | None) -> st
 # --- ~/.aws/config ---------------------------------------------------------------------
 
 def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
-                    origin: str = "~/.aws/config") -> ImportResult:
-    role_profiles = {name: p for name, p in profiles.items() if "role_arn" in p}
+                    origin: str = "~/.aws/config", names=None) -> ImportResult:
+    """``names``: the profiles to import (default: all); the others only serve as sources."""
+    role_profiles = [name for name in (profiles if names is None else names)
+                     if "role_arn" in profiles[name]]
     if not role_profiles:
         raise InputError(f"{origin} has no role profiles (profiles with role_arn)")
     entries = []
-    for name, profile in role_profiles.items():
+    skipped = []
+    for name in role_profiles:
         where = f"profile {name}"
-        match = _named(where, v.check_role_arn, profile["role_arn"])
-        source = profile.get("source_profile")
-        via = None
-        if source and source != name and "role_arn" in profiles.get(source, {}):
-            via, source = source, None  # the source is a role itself: role chaining
-        role: dict[str, Any] = {"name": match["role"]}
-        if profile.get("duration_seconds"):
-            # Stored as is, a chained role over 1 hour would make every later switch fail.
-            role["duration"] = _named(where, partial(v.check_duration, chained=bool(via)),
-                                      profile["duration_seconds"])
-        if profile.get("external_id"):
-            role["external_id"] = _named(where, v.check_external_id, profile["external_id"])
-        if profile.get("mfa_serial"):
-            role["mfa_serial"] = _named(where, v.check_mfa_serial, profile["mfa_serial"])
-        region = profile.get("region")
-        inherited = profiles.get(source or via or "", {}).get("region")
-        if not region and inherited and v.REGION_RE.match(inherited) and (
-            partition_name(inherited) == match["partition"]
-        ):
-            region = inherited  # botocore's own fallback, unless it is another partition's
-        region = _region_for(where, region, match["partition"])
-        entries.append((name, match["account"], role, region, source, via))
+        if not is_role_profile(profiles[name]):
+            skipped.append((where, "a web identity profile: a source of credentials "
+                                   "(name it as a source_profile), not a role to switch to"))
+            continue
+        try:
+            # the same reading as `switcher list`: the target botocore would assume
+            target = profile_target(name, profiles)
+        except ProfileRefused as exc:
+            skipped.append((where, f"botocore refuses it: {exc}"))
+            continue
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        if target.credential_source:
+            skipped.append((where, f"its credentials come from credential_source "
+                                   f"{target.credential_source}, which a Switcher account cannot "
+                                   f"name; it stays listed as profile {name}"))
+            continue
+        role: dict[str, Any] = {"name": target.role_name}
+        for key in ("duration", "external_id", "mfa_serial"):
+            if getattr(target, key) is not None:
+                role[key] = getattr(target, key)
+        entries.append((name, target.account_id, role, target.region, target.source, target.via,
+                        target.region_from != "default"))
 
     merger = _Merger(config)
+    merger.result.skipped += skipped
     target_of: dict[str, str | None] = {}
-    for name, account_id, role, region, source, via in _sources_first(entries):
+    for name, account_id, role, region, source, via, region_given in _sources_first(entries):
         if via:
-            if target_of[via] is None:
+            if target_of.get(via) is None:
                 merger.result.skipped.append((f"profile {name}",
                                               f"its source_profile {via} was not imported"))
                 target_of[name] = None
@@ -266,8 +299,8 @@ def plan_aws_config(config: Config, profiles: dict[str, dict[str, str]],
             role["via"] = target_of[via]
         target_of[name] = merger.add(
             f"profile {name}", account_id=account_id, role=role, region=region, source=source,
-            alias_candidates=[esr.alias_from_section(name, role["name"]), esr.sanitise_alias(name)],
-            strict=True,
+            alias_candidates=[esr.alias_from_section(name, role["name"]), name],
+            strict=True, region_given=region_given,
         )
     return merger.finish()
 
@@ -282,8 +315,8 @@ def _sources_first(entries: list[tuple]) -> list[tuple]:
     def visit(name: str) -> None:
         if done.get(name) is False:
             raise InputError(f"profile {name}: its source_profile chain loops back to it")
-        if name in done:
-            return
+        if name in done or name not in by_name:
+            return  # not imported (skipped above): its dependants say so
         done[name] = False
         via = by_name[name][5]
         if via:
@@ -296,10 +329,20 @@ def _sources_first(entries: list[tuple]) -> list[tuple]:
     return out
 
 
-def plan_aws_config_file(config: Config, path: Path) -> ImportResult:
+def plan_aws_config_file(config: Config, path: Path | None = None) -> ImportResult:
+    """``path`` alone, or (None) ~/.aws/config with ~/.aws/credentials, as botocore reads them."""
+    if path is None:
+        return plan_aws_config(config, read_aws_profiles(), str(aws_config_file()))
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    return plan_aws_config(config, read_aws_profiles(path), str(path))
+    own = read_aws_profiles(path)
+    try:
+        # a source_profile may be one of the user's own profiles, as when a shared file is
+        # appended to ~/.aws/config
+        mine = read_aws_profiles()
+    except InputError:
+        mine = {}
+    return plan_aws_config(config, {**mine, **own}, str(path), names=list(own))
 
 
 # --- AWS Extend Switch Roles -----------------------------------------------------------
@@ -313,16 +356,16 @@ def _local_sources(config: Config) -> set[str]:
 
 
 def plan_esr(config: Config, text: str) -> ImportResult:
-    targets = esr.parse(text)
+    skipped: list[tuple[str, str]] = []
+    targets = esr.parse(text, skipped)
     if not targets:
         raise InputError("the ESR configuration has no target roles")
     local = _local_sources(config)
     checked = []
-    skipped = []
     for t in targets:
         where = f"ESR [{t.name}] (line {t.line})"
         if not v.ACCOUNT_ID_RE.match(t.account):
-            if not t.account.isdigit() and v.ALIAS_RE.match(t.account):
+            if not t.account.isdigit() and v.IAM_ALIAS_RE.match(t.account):
                 skipped.append((t.name, f"account is the alias {t.account}, not a 12-digit id"))
                 continue
             _named(where, v.check_account_id, t.account)
@@ -333,15 +376,23 @@ def plan_esr(config: Config, text: str) -> ImportResult:
 
     merger = _Merger(config)
     merger.result.skipped += skipped
+    dropped: dict[str, list[str]] = {}  # source_profile -> the sections that had it
     for t, role, color, region in checked:
-        account_alias = esr.sanitise_alias(t.account_alias or "")
+        source = t.source_profile if t.source_profile in local else None
+        before = len(merger.result.skipped)
         merger.add(
-            t.name, account_id=t.account, role=role, region=region, color=color,
-            source=t.source_profile if t.source_profile in local else None,
-            alias_candidates=[account_alias if not account_alias.isdigit() else None,
-                              esr.alias_from_section(t.name, t.role_name),
-                              esr.sanitise_alias(t.name)],
+            t.name, account_id=t.account, role=role, region=region, color=color, source=source,
+            alias_candidates=[t.account_alias if t.account_alias and not t.account_alias.isdigit()
+                              else None,
+                              esr.alias_from_section(t.name, t.role_name), t.name],
+            region_given=bool(t.region),
         )
+        if t.source_profile and source is None and len(merger.result.skipped) == before:
+            dropped.setdefault(t.source_profile, []).append(t.name)
+    for base, names in dropped.items():
+        merger.result.notes.append(
+            f"source_profile {base} is no AWS CLI profile or keyring source here, so "
+            f"{', '.join(names)} {'use' if len(names) > 1 else 'uses'} the default credentials")
     return merger.finish()
 
 
@@ -367,11 +418,11 @@ def plan_link(config: Config, url: str) -> ImportResult:
     display = link.display_name or ""
     candidates = []
     if "/" in display:
-        candidates.append(esr.sanitise_alias(display.split("/", 1)[0]))
-    candidates += [esr.alias_from_section(display, link.role_name), esr.sanitise_alias(display)]
+        candidates.append(display.split("/", 1)[0])
+    candidates += [esr.alias_from_section(display, link.role_name), display]
     region = link.region or link.partition.default_region
     merger.add(entry, account_id=account_id, role=role, region=region, color=link.color,
-               alias_candidates=candidates)
+               alias_candidates=candidates, region_given=bool(link.region))
     return merger.finish()
 
 

@@ -16,7 +16,7 @@ from switcher.core.partitions import SIGNIN_HOSTS, Partition, partition_for_regi
 
 SWITCH_PATH = "/switchrole"
 # "eu-west-1.signin.aws.amazon.com": the console hands out regional sign-in hosts too.
-_REGIONAL_HOST_RE = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?P<host>signin\..+)$")
+_REGIONAL_HOST_RE = re.compile(r"\A(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?P<host>signin\..+)\Z", re.ASCII)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _ELLIPSIS = "..."  # ASCII so that "64 characters" means the same to us and to the console
 
@@ -152,7 +152,7 @@ def parse_link(url: str) -> SwitchRoleLink:
         raise InputError("the link has no account")
     if account.isdigit():
         v.check_account_id(account)  # digits that are not 12 are a mistyped id, not an alias
-    elif not v.ALIAS_RE.match(account):
+    elif not v.IAM_ALIAS_RE.match(account):  # the account's IAM alias, AWS's rule
         raise InputError(f"account {account!r} in the link is neither a 12-digit id nor an account alias")
     if "roleName" not in query:
         raise InputError("the link has no roleName")

@@ -1,5 +1,7 @@
-"""Paints one palette row: colour swatch, alias and role, account id and region, the time
-left of a cached session, and a spinner while that row's switch runs. Painted, not built
+"""Paints one palette row: colour swatch, alias and role, account id and region, badges for
+a role that needs an MFA code or an external id, the time left of a cached session, and a
+spinner while that row's switch runs. Colours come from the view's palette (light or dark
+scheme alike), except the account's own colour. Painted, not built
 from widgets, so 10,000 rows cost nothing until they scroll into view."""
 
 from __future__ import annotations
@@ -24,8 +26,18 @@ from switcher.gui.qt import (
 )
 
 ROW_HEIGHT = 46
-NO_COLOR = QColor("#9aa0a6")
 PAD = 10
+BADGE_PAD = 5
+
+
+def badges(target: Target) -> list[str]:
+    """What a row says the role needs before it can be assumed."""
+    out = []
+    if target.mfa_serial:
+        out.append("MFA")
+    if target.external_id:
+        out.append("external id")
+    return out
 
 
 def format_left(seconds: float | None) -> str:
@@ -69,10 +81,14 @@ class TargetDelegate(QStyledItemDelegate):
         dim = QColor(fg)
         dim.setAlphaF(0.62)
 
-        swatch = QColor(f"#{target.color}") if target.color else NO_COLOR
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(swatch)
-        painter.drawRoundedRect(QRectF(rect.left() + PAD, rect.top() + 9, 6, rect.height() - 18), 3, 3)
+        bar = QRectF(rect.left() + PAD, rect.top() + 9, 6, rect.height() - 18)
+        if target.color:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(f"#{target.color}"))
+        else:  # no colour of its own: an outline in the text colour, not a grey guess
+            painter.setPen(QPen(dim, 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(bar, 3, 3)
 
         right = rect.right() - PAD
         if index.data(BusyRole):
@@ -111,8 +127,19 @@ class TargetDelegate(QStyledItemDelegate):
                                                               int(role_rect.width())))
         painter.setFont(small)
         painter.setPen(dim)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         f"{target.account_id}  ·  {target.region}")
+        where = f"{target.account_id}  ·  {target.region}"
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, where)
+        badge_x = bottom.left() + small_metrics.horizontalAdvance(where) + 10
+        for badge in badges(target):
+            width = small_metrics.horizontalAdvance(badge) + 2 * BADGE_PAD
+            if badge_x + width > bottom.right():
+                break
+            pill = QRectF(badge_x, bottom.center().y() - 8, width, 16)
+            painter.setPen(QPen(dim, 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(pill.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, badge)
+            badge_x += width + 6
         painter.restore()
 
     def _paint_spinner(self, painter: QPainter, box: QRectF, color: QColor) -> None:

@@ -1,8 +1,8 @@
 """Accounts and roles editor: the widgets over the drafts of ``drafts.AccountDrafts``.
 
-Every edit goes to the drafts first; what the page marks as wrong (a field's red frame, a
-cell's, the summary line) is what the drafts say, so the marks and the summary never
-disagree. The window merges ``build()`` onto the file as it is on disk at save time, so a
+Every edit goes to the drafts first; what the page marks as wrong (a field's red frame and
+the message under it, a cell's frame, the list of role problems under the table) is what
+the drafts say, so the marks and the messages never disagree. The window merges ``build()`` onto the file as it is on disk at save time, so a
 CLI edit made meanwhile survives.
 """
 
@@ -38,12 +38,14 @@ from switcher.gui.qt import (
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
+    QValidator,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from switcher.gui.settings.drafts import (
     FIELD_CHECKS,
+    FIELD_LABELS,
     REQUIRED_FIELDS,
     ROLE_COLUMNS,
     ROLE_HEADERS,
@@ -53,13 +55,30 @@ from switcher.gui.settings.drafts import (
 )
 from switcher.gui.settings.fields import (
     Field,
-    SummaryLine,
     add_browser_choices,
+    error_label,
     set_invalid,
     text_of,
+    tone_background,
+    tone_border,
 )
 
 INVALID_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's error message, drawn as a red frame
+
+
+class AccountIdValidator(QValidator):
+    """Digits only, 12 at most; a pasted "1234-5678-9012" or "1234 5678 9012" (how the
+    console shows an id) keeps its digits."""
+
+    def validate(self, text: str, pos: int):
+        digits = "".join(ch for ch in text if ch not in " -")
+        if not digits.isdigit() and digits:
+            return QValidator.State.Invalid, text, pos
+        if len(digits) > 12:
+            return QValidator.State.Invalid, text, pos
+        pos -= sum(1 for ch in text[:pos] if ch in " -")
+        state = QValidator.State.Acceptable if len(digits) == 12 else QValidator.State.Intermediate
+        return state, digits, max(0, pos)
 
 
 class InvalidCellDelegate(QStyledItemDelegate):
@@ -70,7 +89,7 @@ class InvalidCellDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
         if index.data(INVALID_ROLE):
             painter.save()
-            painter.setPen(QPen(QColor("#d93025"), 2))
+            painter.setPen(QPen(tone_border(option.palette, "error"), 2))
             painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
             painter.restore()
 
@@ -89,7 +108,7 @@ class AccountsPage(QWidget):
         self.list.setMinimumWidth(200)
         self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self._select)
-        add = QPushButton("Add account")
+        add = QPushButton("&Add account", objectName="addAccount")
         add.clicked.connect(self.add_account)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_account)
@@ -106,6 +125,7 @@ class AccountsPage(QWidget):
         # --- account form ---
         self.alias = QLineEdit(objectName="alias", placeholderText="e.g. acme-prod")
         self.account_id = QLineEdit(objectName="accountId", placeholderText="12 digits")
+        self.account_id.setValidator(AccountIdValidator(self.account_id))
         self.region = QComboBox(objectName="region", editable=True)
         self.region.addItems(regions)
         self.color = QLineEdit(objectName="color", placeholderText="6 hex digits, e.g. F2B0A9")
@@ -128,15 +148,13 @@ class AccountsPage(QWidget):
         self.mfa_serial = QLineEdit(objectName="mfaSerial", placeholderText="arn:aws:iam::123456789012:mfa/me")
         self.mfa_process = QLineEdit(objectName="mfaProcess", placeholderText="e.g. ykman oath accounts code -s aws")
 
-        # errors go to one fixed-height summary line: a label appearing under a field would
-        # push everything below it down while the user types
         widgets: dict[str, QWidget] = {
             "alias": self.alias, "id": self.account_id, "region": self.region, "color": self.color,
             "source": self.source, "browser": self.browser, "mfa_serial": self.mfa_serial,
             "mfa_process": self.mfa_process,
         }
         self.fields: dict[str, Field] = {
-            key: Field(widget, FIELD_CHECKS[key], optional=key not in REQUIRED_FIELDS, inline=False)
+            key: Field(widget, FIELD_CHECKS[key], optional=key not in REQUIRED_FIELDS)
             for key, widget in widgets.items()
         }
         for key, field in self.fields.items():
@@ -147,21 +165,28 @@ class AccountsPage(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
 
-        form.addRow("Alias:", self.alias)
-        form.addRow("Account ID:", self.account_id)
-        form.addRow("Region:", self.region)
-        form.addRow("Colour:", self._color_row())
+        # each message in full right under its field: a problem named only in a tooltip or
+        # cut to one line is a problem the user has to hunt for
+        def row(label: str, widget: QWidget, key: str | None = None) -> None:
+            form.addRow(label, widget)
+            if key is not None:
+                form.addRow("", self.fields[key].label)
+
+        row("Alias:", self.alias, "alias")
+        row("Account ID:", self.account_id, "id")
+        row("Region:", self.region, "region")
+        row("Colour:", self._color_row(), "color")
         source_row = QHBoxLayout()
         source_row.setContentsMargins(0, 0, 0, 0)
         source_row.addWidget(self.source, 1)
         source_row.addWidget(self.add_keys_button)
         source_box = QWidget()
         source_box.setLayout(source_row)
-        form.addRow("Credentials from:", source_box)
-        form.addRow("Browser:", self.browser)
-        form.addRow("Console sign-out:", self.logout_first)
-        form.addRow("MFA device:", self.mfa_serial)
-        form.addRow("MFA code command:", self.mfa_process)
+        row("Credentials from:", source_box, "source")
+        row("Browser:", self.browser, "browser")
+        row("Console sign-out:", self.logout_first)
+        row("MFA device:", self.mfa_serial, "mfa_serial")
+        row("MFA code command:", self.mfa_process, "mfa_process")
 
         # --- roles ---
         self.roles = QTableWidget(0, len(ROLE_COLUMNS))
@@ -176,7 +201,7 @@ class AccountsPage(QWidget):
         self.roles.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.roles.setItemDelegate(InvalidCellDelegate(self.roles))
         self.roles.itemChanged.connect(self._role_cell_changed)
-        add_role = QPushButton("Add role")
+        add_role = QPushButton("Add r&ole", objectName="addRole")
         add_role.clicked.connect(self.add_role)
         remove_role = QPushButton("Remove role")
         remove_role.clicked.connect(self.remove_role)
@@ -186,10 +211,9 @@ class AccountsPage(QWidget):
         role_buttons.addWidget(add_role)
         role_buttons.addWidget(remove_role)
 
-        # One line whose height never changes: the first problem (and how many more);
-        # the tooltip lists them all, and each bad field or cell is marked where it is.
-        self.problems = SummaryLine()
-        self.problems.setObjectName("accountProblems")
+        # the roles' problems (and the account's as a whole), each on its own line in full;
+        # each bad cell is framed where it is too
+        self.problems = error_label("accountProblems")
 
         right = QVBoxLayout()
         right.addLayout(form)
@@ -229,6 +253,15 @@ class AccountsPage(QWidget):
         widget = QWidget()
         widget.setLayout(box)
         return widget
+
+    def set_sources(self, sources: list[str]) -> None:
+        """The AWS CLI profiles and keyring sources offered (e.g. after leaving the sandbox)."""
+        with self._quiet():
+            current = self.source.currentText()
+            self.source.clear()
+            self.source.addItems(["", *sources])
+            self.source.setCurrentText(current)
+        self.model.sources = list(sources)
 
     def add_source(self, source: str) -> None:
         """A keyring source was just added: offer it, and use it for this account."""
@@ -270,6 +303,27 @@ class AccountsPage(QWidget):
                 self.roles.setCurrentCell(role_row, 0)
         else:
             self._refresh_list(0 if self.model.drafts else -1)
+
+    def stage(self, planned: tuple[Account, ...]) -> None:
+        """An import's accounts, into the drafts (unsaved); the first new one is selected."""
+        count = len(self.model)
+        self.model.stage(planned)
+        select = count if len(self.model) > count else max(self._current, 0)
+        self._refresh_list(select if len(self.model) else -1)
+        self.edited.emit()
+
+    def carry(self, drafts: list[Draft]) -> None:
+        """Edits made elsewhere (in the sandbox), into the drafts; the last one is selected."""
+        if not drafts:
+            return
+        self.model.carry(drafts)
+        self._refresh_list(len(self.model) - 1)
+        self.edited.emit()
+
+    def reveal_problems(self) -> None:
+        """Save was pressed: the problems of fields not typed in yet show too."""
+        self.model.reveal()
+        self._validate_account()
 
     def _refresh_list(self, select: int) -> None:
         with self._quiet():
@@ -386,14 +440,14 @@ class AccountsPage(QWidget):
 
     def _validate_account(self) -> None:
         self._mark_cells()
-        problems = self.problem_list()
-        if not problems:
-            text = ""
-        elif len(problems) == 1:
-            text = problems[0]
-        else:
-            text = f"{len(problems)} problems — {problems[0]}"
-        self.problems.set_summary(text, "\n".join(problems))
+        selected = 0 <= self._current < len(self.model)
+        for key, field in self.fields.items():
+            field.error = self.model.field_problem(self._current, key) if selected else None
+            field.show_error(field.error)
+        field_labels = tuple(f"{label}: " for label in FIELD_LABELS.values())
+        rest = [p for p in self.problem_list() if not p.startswith(field_labels)]
+        self.problems.setText("\n".join(rest))
+        self.problems.setVisible(bool(rest))
 
     def _mark_cells(self) -> None:
         """Every cell as the drafts judge it: one edit can fix or break another cell (a
@@ -409,13 +463,18 @@ class AccountsPage(QWidget):
         item = self.roles.item(row, col)
         if item is None:
             return
-        item.setBackground(QColor("#fdecea") if error else QColor(0, 0, 0, 0))
+        item.setBackground(tone_background(self.palette(), "error") if error else QColor(0, 0, 0, 0))
         item.setToolTip(error or "")
         item.setData(INVALID_ROLE, error or None)
         widget = self.roles.cellWidget(row, col)  # the hotkey capture covers its item
         if widget is not None:
             set_invalid(widget, bool(error))
             widget.setToolTip(error or "")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self._mark_cells()  # a cell's tint is taken from the palette when it is marked
 
     def fields_ok(self) -> bool:
         return all(f.error is None for f in self.fields.values())

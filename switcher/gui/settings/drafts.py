@@ -2,7 +2,10 @@
 (a "draft"), so that half-typed values never reach the config.
 
 A draft holds what ``Account.to_dict()`` holds, with values as typed (stripped) and
-``_original``, the alias it was loaded as (None for a new account). The checks here are
+``_original``, the alias it was loaded as (None for a new account). A new account or role
+also holds ``_untyped``, the fields the user has not typed in yet: their problems (an empty
+alias, a role without a name) wait until the user typed there or pressed Save, since a form
+that is red before anyone typed reads as a reproach, not as help. The checks here are
 the ones the page shows: every field and role cell on its own, then what a cell cannot
 know alone (the targets "via" may name, a chained session's shorter limit, a hotkey
 another role or the palette has). ``build()`` turns the drafts into validated
@@ -68,8 +71,31 @@ def draft_of(account: Account) -> Draft:
     return data
 
 
+NEW_ACCOUNT_REQUIRED = frozenset({"alias", "id"})  # region has its default
+
+
 def new_draft() -> Draft:
-    return {"region": DEFAULT_REGION, "roles": [], "_original": None}
+    return {"region": DEFAULT_REGION, "roles": [], "_original": None,
+            "_untyped": set(NEW_ACCOUNT_REQUIRED)}
+
+
+def new_role() -> dict[str, Any]:
+    return {"_untyped": {"name"}}
+
+
+def _typed(data: dict[str, Any], key: str) -> None:
+    untyped = data.get("_untyped")
+    if untyped is not None:
+        untyped.discard(key)
+
+
+def _waits(data: dict[str, Any], key: str) -> bool:
+    """The user has not typed in this new field yet: its problem is not shown."""
+    return key in data.get("_untyped", ())
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: val for k, val in data.items() if not k.startswith("_")}
 
 
 def field_problem(key: str, value: Any) -> str | None:
@@ -90,10 +116,10 @@ def role_owner(draft: Draft, role: dict[str, Any]) -> str:
 
 
 def build_account(draft: Draft) -> Account:
-    data = {k: val for k, val in copy.deepcopy(draft).items() if not k.startswith("_")}
+    data = _plain(copy.deepcopy(draft))
     roles = []
     for role in data.pop("roles", []):
-        role = dict(role)
+        role = _plain(role)
         if "duration" in role:
             role["duration"] = v.check_duration(role["duration"])
         if "hotkey" in role:
@@ -124,6 +150,7 @@ class AccountDrafts:
     def __init__(self, *, sources: Iterable[str] = (), role_profiles: Iterable[str] = ()) -> None:
         self.drafts: list[Draft] = []
         self.base: tuple[Account, ...] = ()
+        self._pristine: dict[int, Account] = {}
         self.palette_hotkey = ""  # the General page's, as edited: roles must not take it
         # AWS CLI profiles and keyring sources: credentials, which "via" cannot name
         self.sources = list(sources)
@@ -139,20 +166,30 @@ class AccountDrafts:
     def load(self, accounts: Sequence[Account], *, role_profiles: Iterable[str] | None = None) -> None:
         self.base = tuple(accounts)
         self.drafts = [draft_of(a) for a in accounts]
+        # drafts not edited since loading, by identity: is_dirty() runs on every key press
+        # and need not rebuild thousands of accounts that nobody touched
+        self._pristine = {id(d): a for d, a in zip(self.drafts, self.base, strict=True)}
         if role_profiles is not None:
             self.role_profiles = set(role_profiles)
 
     # --- edits ----------------------------------------------------------------------------
+
+    def _touch(self, index: int) -> Draft:
+        draft = self.drafts[index]
+        self._pristine.pop(id(draft), None)
+        return draft
 
     def add_account(self) -> int:
         self.drafts.append(new_draft())
         return len(self.drafts) - 1
 
     def remove_account(self, index: int) -> None:
+        self._touch(index)
         del self.drafts[index]
 
     def set_field(self, index: int, key: str, value: Any) -> None:
         """None or blank text removes the field: the account's default applies."""
+        _typed(self._touch(index), key)
         if isinstance(value, str):
             value = value.strip() or None
         if value is None:
@@ -164,15 +201,16 @@ class AccountDrafts:
         return self.drafts[index].get("roles", [])
 
     def add_role(self, index: int) -> int:
-        roles = self.drafts[index].setdefault("roles", [])
-        roles.append({})
+        roles = self._touch(index).setdefault("roles", [])
+        roles.append(new_role())
         return len(roles) - 1
 
     def remove_role(self, index: int, row: int) -> None:
-        del self.drafts[index]["roles"][row]
+        del self._touch(index)["roles"][row]
 
     def set_cell(self, index: int, row: int, column: str, text: str) -> None:
-        role = self.drafts[index]["roles"][row]
+        role = self._touch(index)["roles"][row]
+        _typed(role, column)
         text = text.strip()
         if text:
             role[column] = text
@@ -182,12 +220,25 @@ class AccountDrafts:
     # --- checks ---------------------------------------------------------------------------
 
     def field_problem(self, index: int, key: str) -> str | None:
+        """The problem to show now: none for a new field the user has not typed in yet."""
+        if _waits(self.drafts[index], key):
+            return None
         return field_problem(key, self.drafts[index].get(key))
+
+    def reveal(self) -> None:
+        """Save was pressed: every problem shows, typed in or not."""
+        for draft in self.drafts:
+            draft.pop("_untyped", None)
+            for role in draft.get("roles", []):
+                role.pop("_untyped", None)
 
     def cell_problem(self, index: int, row: int, column: str) -> str | None:
         """What is wrong with a role cell: on its own (an empty cell is fine, but for the
         name), then among the other roles, accounts and the palette."""
-        value = self.roles(index)[row].get(column)
+        role = self.roles(index)[row]
+        if _waits(role, column):
+            return None
+        value = role.get(column)
         text = "" if value is None else str(value).strip()
         if not text and column != "name":
             return None
@@ -257,12 +308,50 @@ class AccountDrafts:
                 error = self.cell_problem(index, row, column)
                 if error:
                     problems.append(f"Role row {row + 1}, {header}: {error}")
-        if not problems:
+        if not problems and not self._waiting(index):
             try:
                 build_account(self.drafts[index])
             except InputError as exc:
                 problems.append(str(exc))
         return problems
+
+    def _waiting(self, index: int) -> bool:
+        draft = self.drafts[index]
+        return bool(draft.get("_untyped")) or any(r.get("_untyped") for r in draft.get("roles", []))
+
+    # --- imports and carried edits ----------------------------------------------------------
+
+    def stage(self, planned: Sequence[Account]) -> None:
+        """Put an import's plan into the drafts, unsaved: ``planned`` is the accounts as
+        ``build()`` gave them with the import's roles added and its new accounts after them
+        (the importer keeps the order and only appends)."""
+        built = [account for _original, account in self.build()]
+        for index, account in enumerate(planned):
+            if index < len(built):
+                known = {r.name for r in built[index].roles}
+                self._touch(index).setdefault("roles", []).extend(
+                    r.to_dict() for r in account.roles if r.name not in known)
+            else:
+                self.drafts.append({**account.to_dict(), "_original": None})
+
+    def changed_drafts(self) -> list[Draft]:
+        """The drafts the user added or changed, as they are (even half typed), each as a
+        new account: what leaving the sandbox carries over into the real config."""
+        base = {a.alias: a for a in self.base}
+        out = []
+        for draft in self.drafts:
+            original = draft.get("_original")
+            if original is not None and original in base:
+                try:
+                    if build_account(draft) == base[original]:
+                        continue
+                except InputError:
+                    pass
+            out.append({**copy.deepcopy(draft), "_original": None})
+        return out
+
+    def carry(self, drafts: Iterable[Draft]) -> None:
+        self.drafts.extend(drafts)
 
     # --- results --------------------------------------------------------------------------
 
@@ -279,8 +368,14 @@ class AccountDrafts:
 
     def is_dirty(self) -> bool:
         """Whether saving would change any account (a draft that cannot be built would)."""
-        try:
-            built = self.build()
-        except InputError:
+        if len(self.drafts) != len(self.base):
             return True
-        return tuple(a for _o, a in built) != self.base
+        for draft, account in zip(self.drafts, self.base, strict=True):
+            if self._pristine.get(id(draft)) is account:
+                continue
+            try:
+                if build_account(draft) != account:
+                    return True
+            except InputError:
+                return True
+        return False

@@ -8,47 +8,86 @@ from typing import Any
 
 from switcher.core.errors import InputError
 from switcher.gui.labels import BROWSER_CHOICES
-from switcher.gui.qt import QComboBox, QLabel, QLineEdit, QObject, QSizePolicy, Qt, QWidget, Signal
+from switcher.gui.qt import (
+    QColor,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QPalette,
+    QSizePolicy,
+    Qt,
+    QWidget,
+    Signal,
+)
 
-ERROR_STYLE = "color: #b3261e;"
 INVALID_PROPERTY = "invalid"
-FIELD_STYLESHEET = """
-QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #d93025; background: #fdecea; }
-QTableWidget QLineEdit { border: none; }
-"""
+TONE_PROPERTY = "tone"  # "error", "warning", "info" or "ok": coloured by tone_stylesheet()
+
+# Only the hues are fixed; how light or dark each colour is follows the palette, so a dark
+# colour scheme gets light red text on a dark red tint instead of dark red on pale pink.
+HUES = {"error": QColor("#d93025"), "warning": QColor("#e37400"), "info": QColor("#1e8e3e"),
+        "ok": QColor("#1e8e3e")}
 
 
-class SummaryLine(QLabel):
-    """One line of fixed height for error summaries: a long message is elided (…) to the
-    current width instead of wrapping or widening the window; ``full_text`` keeps it all."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.full_text = ""
-        self.setStyleSheet(ERROR_STYLE)
-        self.setFixedHeight(self.fontMetrics().height() + 6)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def set_summary(self, text: str, tooltip: str = "") -> None:
-        self.full_text = text
-        self.setToolTip(tooltip)
-        self._elide()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        width = self.width() if self.isVisible() else 10_000
-        super().setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width))
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def error_label() -> QLabel:
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    return QColor(round(a.red() + (b.red() - a.red()) * t), round(a.green() + (b.green() - a.green()) * t),
+                  round(a.blue() + (b.blue() - a.blue()) * t))
+
+
+def tone_text(palette: QPalette, tone: str) -> QColor:
+    """The tone's hue at a lightness that reads on the palette's window and base."""
+    hue, sat, _light, _a = HUES[tone].getHsl()
+    return QColor.fromHsl(hue, min(sat, 200), 190 if is_dark(palette) else 90)
+
+
+def tone_background(palette: QPalette, tone: str) -> QColor:
+    return _mix(palette.color(QPalette.ColorRole.Base), HUES[tone], 0.22 if is_dark(palette) else 0.1)
+
+
+def tone_border(palette: QPalette, tone: str) -> QColor:
+    return _mix(palette.color(QPalette.ColorRole.Base), HUES[tone], 0.7)
+
+
+def tone_stylesheet(palette: QPalette) -> str:
+    """The window's style sheet: invalid fields, error and status texts, the banner."""
+    err_bg, err_border = tone_background(palette, "error").name(), tone_border(palette, "error").name()
+    rules = [
+        f'QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {err_border}; '
+        f'background: {err_bg}; color: {palette.color(QPalette.ColorRole.Text).name()}; }}',
+        "QTableWidget QLineEdit { border: none; }",
+    ]
+    for tone in HUES:
+        rules.append(f'QLabel[tone="{tone}"] {{ color: {tone_text(palette, tone).name()}; }}')
+        rules.append(
+            f'QLabel[banner="true"][tone="{tone}"] {{ background: {tone_background(palette, tone).name()}; '
+            f'color: {tone_text(palette, tone).name()}; border: 1px solid {tone_border(palette, tone).name()}; '
+            "border-radius: 4px; }")
+    return "\n".join(rules)
+
+
+def set_tone(widget: QWidget, tone: str | None) -> None:
+    if widget.property(TONE_PROPERTY) != tone:
+        widget.setProperty(TONE_PROPERTY, tone)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+def error_label(object_name: str = "fieldError") -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    label.setProperty(TONE_PROPERTY, "error")
     label.setWordWrap(True)
     label.setVisible(False)
-    label.setObjectName("fieldError")
+    label.setObjectName(object_name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # as wide as the field above it: a form grows only expanding fields, and a wrapped
+    # label left at its own width breaks every few words and gets clipped
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return label
 
 
@@ -79,8 +118,8 @@ class Field(QObject):
 
     def __init__(self, widget: QWidget, check: Callable[[str], Any], *, optional: bool = True,
                  inline: bool = True, parent: QObject | None = None) -> None:
-        """``inline=False``: the caller shows ``error`` elsewhere (a summary line); the
-        widget still gets the red border and the message as its tooltip."""
+        """``inline=False``: the caller shows ``error`` elsewhere; the widget still gets
+        the red border and the message as its tooltip."""
         super().__init__(parent or widget)
         self.widget = widget
         self.inline = inline
@@ -118,12 +157,17 @@ class Field(QObject):
                 self.check(text)
             except InputError as exc:
                 self.error = str(exc)
-        self.label.setText(self.error or "")
-        if self.inline:
-            self.label.setVisible(bool(self.error))
-        self.widget.setToolTip(self.error or self._tooltip)
-        set_invalid(self.widget, bool(self.error))
+        self.show_error(self.error)
         return self.error is None
+
+    def show_error(self, error: str | None) -> None:
+        """Mark the field with ``error`` (or clear it): red frame, the message in full
+        under the field and as its tooltip."""
+        self.label.setText(error or "")
+        if self.inline:
+            self.label.setVisible(bool(error))
+        self.widget.setToolTip(error or self._tooltip)
+        set_invalid(self.widget, bool(error))
 
     @property
     def value(self) -> Any:

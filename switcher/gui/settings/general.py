@@ -26,10 +26,11 @@ from switcher.gui.qt import (
     Signal,
 )
 from switcher.gui.settings.fields import (
-    ERROR_STYLE,
+    TONE_PROPERTY,
     Field,
     add_browser_choices,
     set_invalid,
+    set_tone,
     text_of,
 )
 
@@ -51,7 +52,7 @@ class GeneralPage(QWidget):
         self.hotkey = KeyCaptureEdit()
         self.hotkey.setObjectName("paletteHotkey")
         self.hotkey_error = QLabel(objectName="hotkeyError")
-        self.hotkey_error.setStyleSheet(ERROR_STYLE)
+        self.hotkey_error.setProperty(TONE_PROPERTY, "error")
         self.hotkey_error.setWordWrap(True)
         self.hotkey_error.setVisible(False)
         self.hotkey_status = QLabel(objectName="hotkeyStatus")
@@ -83,7 +84,7 @@ class GeneralPage(QWidget):
         self.duration.setSpecialValueText("role default (1 h)")
         self.duration.valueChanged.connect(lambda _v: self.edited.emit())
         self.duration_error = QLabel()
-        self.duration_error.setStyleSheet(ERROR_STYLE)
+        self.duration_error.setProperty(TONE_PROPERTY, "error")
         self.duration_error.setVisible(False)
         self.mfa_process = QLineEdit(objectName="mfaProcess", placeholderText="e.g. ykman oath accounts code -s aws")
         self.mfa_process.textChanged.connect(lambda _t: self.edited.emit())
@@ -121,8 +122,10 @@ class GeneralPage(QWidget):
         layout.addWidget(group("Startup", [("", self.start_at_login)]))
         layout.addStretch(1)
 
-    def load(self, settings: Settings, *, start_at_login: bool) -> None:
+    def load(self, settings: Settings, *, start_at_login: bool, shown: Settings | None = None) -> None:
+        """``settings`` from the file; ``shown``: values to show instead, as unsaved edits."""
         self.base = settings
+        settings = shown or settings
         self.hotkey.setCombo(settings.palette_hotkey or "")
         self.browser_field.set_text(settings.browser or "default")
         self.clear_delay.setValue(int(settings.clipboard_clear_seconds))
@@ -159,7 +162,7 @@ class GeneralPage(QWidget):
         unavailable = (status or {}).get("hotkeys_unavailable")
         if unavailable:
             problems.append(f"{unavailable}. Bind `switcher show` in your desktop's keyboard settings.")
-        self.hotkey_status.setStyleSheet(ERROR_STYLE if problems else "")
+        set_tone(self.hotkey_status, "error" if problems else None)
         self.hotkey_status.setText("\n".join(problems))
         self.hotkey_status.setVisible(bool(problems))
 

@@ -16,7 +16,7 @@ from switcher.gui.qt import (
     Qt,
     QVBoxLayout,
 )
-from switcher.gui.settings.fields import ERROR_STYLE
+from switcher.gui.settings.fields import TONE_PROPERTY
 
 
 class AddKeysDialog(QDialog):
@@ -37,7 +37,7 @@ class AddKeysDialog(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText)
         self.error = QLabel(objectName="keysError")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setProperty(TONE_PROPERTY, "error")
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Source name:", self.source)

@@ -8,7 +8,7 @@ import pytest
 
 from switcher.core.aws import sources
 from switcher.core.credentials import LONG_TERM
-from switcher.core.errors import AwsError, InputError
+from switcher.core.errors import AwsError, Fix, InputError
 from switcher.core.model import Config
 from switcher.core.secrets import keystore
 
@@ -106,4 +106,18 @@ def test_expired_sso_session_says_how_to_log_in(aws_files):
     )
     with pytest.raises(AwsError) as info:
         sources.source_credentials(Config(), "corp")
-    assert str(info.value).endswith("run: aws sso login --profile corp")
+    assert str(info.value).endswith("; sign in with: switcher sso login corp")
+    assert (info.value.fix, info.value.fix_for) == (Fix.SSO_LOGIN, "corp")
+    assert "aws sso login" not in str(info.value)
+
+
+def test_expired_sso_session_names_its_sso_session(aws_files):
+    config, _ = aws_files
+    config.write_text(
+        "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = Admin\n\n[sso-session corp]\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+    )
+    with pytest.raises(AwsError) as info:
+        sources.source_credentials(Config(), "dev")
+    assert (info.value.fix, info.value.fix_for) == (Fix.SSO_LOGIN, "corp")

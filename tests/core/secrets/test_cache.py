@@ -172,3 +172,106 @@ def test_concurrent_stores_keep_every_index_entry():
         cache.clear()
         assert all(cache.load(resolve(config, a.alias)) is None for a in accounts)
     keystore.reset()
+
+
+# -- damaged entries -------------------------------------------------------------------
+
+GOOD = creds(60)
+DAMAGED = {
+    "a list": "[]",
+    "a number": "5",
+    "a string": '"text"',
+    "null": "null",
+    "not JSON": "{broken",
+    "no timezone": json.dumps({**GOOD.to_json(), "Expiration": "2999-01-01T00:00:00"}),
+    "a number as key id": json.dumps({**GOOD.to_json(), "AccessKeyId": 5}),
+    "a list as token": json.dumps({**GOOD.to_json(), "SessionToken": ["x"]}),
+    "a number as expiry": json.dumps({**GOOD.to_json(), "Expiration": 5}),
+    "no secret": json.dumps({k: v for k, v in GOOD.to_json().items() if k != "SecretAccessKey"}),
+    "an unknown kind": json.dumps({**GOOD.to_json(), "Kind": 7}),
+    "a key id that is a sentence": json.dumps({**GOOD.to_json(), "AccessKeyId": "export X=1; rm"}),
+}
+
+
+@pytest.fixture
+def warnings(caplog, monkeypatch):
+    monkeypatch.setattr(cache, "_warned_damaged", False)
+
+    def damaged():
+        return [r.getMessage() for r in caplog.records if "is damaged" in r.getMessage()]
+
+    return damaged
+
+
+@pytest.mark.parametrize("value", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_session_is_a_miss_with_one_warning_and_is_overwritten(kr, warnings, value):
+    target = resolve(CONFIG, "dev/Admin")
+    kr.set_password(keystore.SESSIONS_SERVICE, cache.cache_key(target), value)
+    assert cache.load(target) is None
+    assert cache.load(target) is None
+    (line,) = warnings()
+    assert line.startswith("switcher: warning: the cached session of dev/Admin in the OS keyring")
+    assert "secret" not in line and value not in line
+    cache.store(target, GOOD)
+    assert cache.load(target) == GOOD
+
+
+@pytest.mark.parametrize("value", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_index_is_rebuilt_and_never_breaks_a_call(kr, warnings, value):
+    admin, ro = resolve(CONFIG, "dev/Admin"), resolve(CONFIG, "dev/ReadOnly")
+    kr.set_password(keystore.SESSIONS_SERVICE, cache.INDEX, value)
+    cache.store(admin, GOOD)
+    cache.store(ro, GOOD)
+    assert sorted(cache._index()) == sorted([cache.cache_key(admin), cache.cache_key(ro)])
+    kr.set_password(keystore.SESSIONS_SERVICE, cache.INDEX, value)
+    cache.forget_name("dev/Admin")  # what `switcher remove` calls
+    cache.clear(ro)
+    cache.clear()
+    assert json.loads(kr.get_password(keystore.SESSIONS_SERVICE, cache.INDEX)) == []
+    if value not in ("[]", "null"):  # an empty list is a valid index
+        assert len(warnings()) == 1
+
+
+def test_an_index_with_a_stray_value_keeps_its_names(kr, warnings):
+    admin = resolve(CONFIG, "dev/Admin")
+    cache.store(admin, GOOD)
+    kr.set_password(keystore.SESSIONS_SERVICE, cache.INDEX,
+                    json.dumps([cache.cache_key(admin), 5, None]))
+    cache.forget_name("dev/Admin")
+    assert cache.load(admin) is None
+    assert (keystore.SESSIONS_SERVICE, cache.cache_key(admin)) not in kr.store
+
+
+def _put_raw(address: str, service: str, username: str, secret: bytes) -> None:
+    """Write an item the way keyring's SecretService backend does, with any bytes."""
+    import secretstorage
+    from jeepney.io.blocking import open_dbus_connection
+
+    conn = open_dbus_connection(address)
+    try:
+        collection = secretstorage.get_default_collection(conn)
+        collection.create_item(
+            f"Password for '{username}' on '{service}'",
+            {"service": service, "username": username, "application": "Python keyring library"},
+            secret, replace=True)
+    finally:
+        conn.close()
+
+
+def test_an_entry_that_is_not_utf8_is_a_miss(secret_service_keyring, secret_service, warnings):
+    keystore.reset()
+    address = secret_service["DBUS_SESSION_BUS_ADDRESS"]
+    target = resolve(CONFIG, "dev/Admin")
+    try:
+        _put_raw(address, keystore.SESSIONS_SERVICE, cache.cache_key(target), b"\xff\xfe{")
+        _put_raw(address, keystore.SESSIONS_SERVICE, cache.INDEX, b"\x80[")
+        assert cache.load(target) is None
+        cache.store(target, GOOD)
+        assert cache.load(target) == GOOD
+        assert cache._index() == [cache.cache_key(target)]
+        cache.forget_name("dev/Admin")
+        assert cache.load(target) is None
+        assert len(warnings()) == 1
+    finally:
+        cache.clear()
+        keystore.reset()

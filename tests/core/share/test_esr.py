@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from switcher.core.errors import InputError
 from switcher.core.model import Account, Config, Role
 from switcher.core.share import esr, exporter, importer
+from switcher.core.targets import account_targets
 
 from ..strategies import accounts, colors, configs, roles
 
@@ -77,16 +78,26 @@ def test_readme_example_targets():
 
 def test_readme_example_import_report():
     result = importer.plan_esr(Config(), README_EXAMPLE)
+    # every section that is no target is named with its reason, and so is every
+    # source_profile that could not be kept
     assert result.summary() == (
-        "added 5 accounts, 6 roles; skipped 1 "
-        "(AnotherRole: account is the alias account-3-alias, not a 12-digit id)"
+        "added 5 accounts, 6 roles; skipped 3 "
+        "(organization1: a base account (where you sign in for [Org1-Account1-Role1], "
+        "[Org1-Account2-Role1]), not a role to switch to; "
+        "Org2-BaseAccount: a base account (where you sign in for [Org2-Account1-Developer], "
+        "[Org2-Account2-Manager]), not a role to switch to; "
+        "AnotherRole: account is the alias account-3-alias, not a 12-digit id); "
+        "source_profile organization1 is no AWS CLI profile or keyring source here, so "
+        "Org1-Account1-Role1, Org1-Account2-Role1 use the default credentials; "
+        "source_profile Org2-BaseAccount is no AWS CLI profile or keyring source here, so "
+        "Org2-Account1-Developer, Org2-Account2-Manager use the default credentials"
     )
     by_id = {a.id: a for a in result.config.accounts}
     # Two sections of one account id become one account with two roles.
     assert [r.name for r in by_id["123456789012"].roles] == ["marketingadmin", "Role1"]
     assert by_id["123456789012"].alias == "marketingadmin"
     assert by_id["123456789012"].color == "FFAAEE"
-    assert by_id["222200001111"].alias == "org2-account1"  # role suffix dropped
+    assert by_id["222200001111"].alias == "Org2-Account1"  # role suffix dropped, case kept
     assert by_id["222200001111"].region == "eu-central-1"  # the base's target_region
     assert by_id["987654321987"].region == "ap-northeast-1"
 
@@ -99,7 +110,7 @@ aws_account_alias = China_Prod
 """
     (account,) = importer.plan_esr(Config(), text).config.accounts
     assert (account.alias, account.region, account.roles[0].name) == (
-        "china-prod", "cn-north-1", "ops/Deploy")
+        "China_Prod", "cn-north-1", "ops/Deploy")
 
 
 def test_source_profile_becomes_source_only_when_it_exists_here(tmp_path, monkeypatch):
@@ -187,8 +198,69 @@ role_name = ReadOnly
 def test_alias_clash_with_another_account_gets_a_free_alias():
     config = Config(accounts=(Account("prod", "111111111111", roles=(Role("Admin"),)),))
     text = "[prod-Admin]\naws_account_id = 222222222222\nrole_name = Admin\n"
-    (new,) = importer.plan_esr(config, text).config.accounts[1:]
-    assert (new.alias, new.id) == ("prod-admin", "222222222222")
+    result = importer.plan_esr(config, text)
+    (new,) = result.config.accounts[1:]
+    assert (new.alias, new.id) == ("prod-Admin", "222222222222")
+    assert result.notes == ["renamed prod → prod-Admin (prod is another account's)"]
+    # an alias that differs only in case would make "Prod" ambiguous
+    text = "[PROD-Admin]\naws_account_id = 222222222222\nrole_name = Admin\n"
+    result = importer.plan_esr(config, text)
+    assert result.config.accounts[1].alias == "PROD-Admin"
+    assert result.notes == ["renamed PROD → PROD-Admin (PROD is another account's)"]
+    text = "[prod]\naws_account_id = 222222222222\nrole_name = Admin\naws_account_alias = Prod\n"
+    result = importer.plan_esr(config, text)
+    assert result.config.accounts[1].alias == "222222222222"
+    assert result.notes == ["renamed Prod → 222222222222 (Prod is another account's)"]
+
+
+def test_every_normalised_alias_is_reported():
+    text = ("[a]\naws_account_id = 111111111111\nrole_name = Admin\naws_account_alias = My Prod\n"
+            "[Team Shop-Dev]\naws_account_id = 222222222222\nrole_name = Dev\n")
+    result = importer.plan_esr(Config(), text)
+    assert [a.alias for a in result.config.accounts] == ["My-Prod", "Team-Shop"]
+    assert result.summary() == ("added 2 accounts, 2 roles; skipped 0; renamed My Prod → My-Prod; "
+                                "renamed Team Shop → Team-Shop")
+
+
+SAME_ACCOUNT_TWICE = """
+[prod-admin]
+aws_account_id = 111111111111
+role_name = Admin
+color = ff0000
+region = eu-west-1
+
+[prod-readonly]
+aws_account_id = 111111111111
+role_name = ReadOnly
+color = 00ff00
+region = us-west-2
+
+[prod-plain]
+aws_account_id = 111111111111
+role_name = Plain
+"""
+
+
+def test_two_sections_of_one_account_keep_their_own_colour_and_region():
+    result = importer.plan_esr(Config(), SAME_ACCOUNT_TWICE)
+    (account,) = result.config.accounts
+    assert (account.color, account.region) == ("FF0000", "eu-west-1")
+    assert account.roles == (Role("Admin"), Role("ReadOnly", color="00FF00", region="us-west-2"),
+                             Role("Plain"))
+    targets = {t.name: t for t in account_targets(account)}
+    assert (targets["prod/ReadOnly"].color, targets["prod/ReadOnly"].region) == (
+        "00FF00", "us-west-2")
+    assert (targets["prod/Plain"].color, targets["prod/Plain"].region) == ("FF0000", "eu-west-1")
+    # and the export writes each back, so the round trip loses neither
+    again = importer.plan_esr(Config(), exporter.to_esr(result.config))
+    assert again.config.accounts[0].roles == account.roles
+
+
+def test_a_section_for_a_role_already_there_says_what_it_does_not_keep():
+    first = importer.plan_esr(Config(), SAME_ACCOUNT_TWICE).config
+    text = "[again]\naws_account_id = 111111111111\nrole_name = Admin\ncolor = 0000ff\n"
+    result = importer.plan_esr(first, text)
+    assert result.skipped == [("again", "already present as prod/Admin; its colour 0000FF not kept")]
 
 
 def test_export_skips_external_id_roles_with_a_note():
@@ -212,14 +284,26 @@ def test_export_skips_roles_whose_path_the_console_form_cannot_take():
 def test_section_alias_helpers():
     assert esr.section_name("prod", "team/ops/Deploy") == "prod-team-ops-Deploy"
     assert esr.alias_from_section("prod-team-ops-Deploy", "team/ops/Deploy") == "prod"
-    assert esr.alias_from_section("Admin", "Admin") == "admin"
-    assert esr.alias_from_section("My Prod  Account!", None) == "my-prod-account"
-    long_alias = "a" * 63
+    assert esr.alias_from_section("Admin", "Admin") == "Admin"
+    assert esr.alias_from_section("My_Prod.Admin", "Admin") == "My_Prod"
+    long_alias = "a" * 64
     assert esr.alias_from_section(esr.section_name(long_alias, "R" * 64), "R" * 64) == long_alias
 
 
+@pytest.mark.parametrize("text,alias", [
+    ("My_Account.prod", "My_Account.prod"),  # all allowed: untouched, case kept
+    ("My Prod  Account!", "My-Prod-Account"),  # each run of refused characters: one hyphen
+    ("Prod--Main", "Prod--Main"),  # allowed hyphens are not collapsed
+    ("  équipe/ops ", "quipe-ops"),
+    ("x" * 80, "x" * 64),
+    ("!!!", None),
+])
+def test_normalise_alias_touches_only_what_the_alias_rule_refuses(text, alias):
+    assert esr.normalise_alias(text) == alias
+
+
 def _exportable(config: Config) -> set[tuple]:
-    return {(a.alias, a.id, r.name, a.region, a.color)
+    return {(a.alias, a.id, r.name, r.region or a.region, r.color or a.color)
             for a in config.accounts for r in a.roles if not r.external_id}
 
 

@@ -75,7 +75,9 @@ def _profiles(tmp_path, text=AWS_CONFIG):
 def test_aws_config_import_maps_every_option(tmp_path):
     result = importer.plan_aws_config(Config(), _profiles(tmp_path))
     assert result.summary() == (
-        "added 4 accounts, 5 roles; skipped 1 (profile prod-west: differs from prod/Admin: "
+        "added 3 accounts, 4 roles; skipped 2 (profile from-env: its credentials come from "
+        "credential_source Environment, which a Switcher account cannot name; it stays listed "
+        "as profile from-env; profile prod-west: differs from prod/Admin: "
         "region eu-west-1 vs us-west-2, MFA device arn:aws:iam::999999999999:mfa/me vs none; "
         "edit it or remove it first)")
     accounts = {a.alias: a for a in result.config.accounts}
@@ -90,10 +92,12 @@ def test_aws_config_import_maps_every_option(tmp_path):
     deep = accounts["deep"]
     assert deep.source is None and deep.roles == (
         Role("Deep", external_id="abc123", via="prod/Admin"),)
-    assert deep.region == "us-east-1"  # prod-Admin, its source, names no region itself
+    # prod-Admin, its source, names no region itself: the nearest one up the chain, base's
+    assert deep.region == "eu-west-1"
     # The source's region belongs to another partition: the ARN's partition wins.
     assert accounts["china"].region == "cn-north-1"
-    assert accounts["from-env"].source is None
+    # credential_source is one botocore provider, not the default chain an account would get
+    assert "from-env" not in accounts
 
 
 def test_aws_config_import_twice_skips_everything(tmp_path):
@@ -102,7 +106,7 @@ def test_aws_config_import_twice_skips_everything(tmp_path):
     again = importer.plan_aws_config(first, profiles)
     assert not again.changed and again.config == first
     assert len(again.skipped) == 6
-    assert again.skipped[0] == ("profile prod-Admin", "already present as prod/Admin")
+    assert again.skipped[1] == ("profile prod-Admin", "already present as prod/Admin")
 
 
 @pytest.mark.parametrize("extra,message", [
@@ -118,6 +122,8 @@ def test_aws_config_import_twice_skips_everything(tmp_path):
      "duration_seconds = 7200", "profile bad: duration 7200 exceeds the 1 hour limit .*role chaining"),
 ])
 def test_aws_config_import_rejects_any_bad_profile(tmp_path, extra, message):
+    if "source_profile" not in extra:
+        extra += "\nsource_profile = base"  # else botocore refuses it first (below)
     profiles = _profiles(tmp_path, AWS_CONFIG + f"\n[profile bad]\n{extra}\n")
     with pytest.raises(InputError, match=message):
         importer.plan_aws_config(Config(), profiles)
@@ -210,7 +216,9 @@ def test_a_known_account_with_another_source_is_not_given_the_role(tmp_path):
 
 def test_an_account_id_known_in_another_partition_is_not_merged(tmp_path):
     config = Config(accounts=(Account("prod", "111111111111", "eu-west-1", roles=(Role("Admin"),)),))
-    text = ("[profile cn-Ops]\nrole_arn = arn:aws-cn:iam::111111111111:role/Ops\n"
+    text = ("[profile cn-base]\nregion = cn-north-1\n"
+            "[profile cn-Ops]\nrole_arn = arn:aws-cn:iam::111111111111:role/Ops\n"
+            "source_profile = cn-base\n"
             "[profile cn-Deep]\nrole_arn = arn:aws:iam::222222222222:role/Deep\n"
             "source_profile = cn-Ops\n")
     result = importer.plan_aws_config(config, _profiles(tmp_path, text))
@@ -239,7 +247,8 @@ def test_chained_profile_over_one_hour_fails_the_whole_import(tmp_path):
 
 
 def test_chained_profiles_may_come_before_their_source_but_not_loop(tmp_path):
-    text = ("[profile beta]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = alpha\n"
+    text = ("[profile base]\n"
+            "[profile beta]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = alpha\n"
             "[profile alpha]\nrole_arn = arn:aws:iam::111111111111:role/A\nsource_profile = base\n")
     config = importer.plan_aws_config(Config(), _profiles(tmp_path, text)).config
     assert config.account("beta").roles[0].via == "alpha/A"
@@ -364,6 +373,8 @@ def chained_configs(draw):
 def test_aws_config_export_then_import_round_trip(tmp_path_factory, config):
     assume(any(a.roles for a in config.accounts))
     text = exporter.to_aws_config(config)
+    # the sources are the user's own profiles, which botocore needs to exist
+    text += "".join(f"\n[profile {s}]\n" for s in {a.source for a in config.accounts if a.source})
     path = tmp_path_factory.mktemp("aws") / "config"
     path.write_text(text)
     result = importer.plan_aws_config(Config(), read_aws_profiles(path))
@@ -473,6 +484,7 @@ def test_large_import_report_stays_one_short_line():
     profiles = {f"acct{i}-{r}": {"role_arn": f"arn:aws:iam::{i:012d}:role/{r}",
                                  "source_profile": "base"}
                 for i in range(2000) for r in ("Admin", "ReadOnly", "Dev", "Ops", "Audit")}
+    profiles["base"] = {}
     result = importer.plan_aws_config(Config(), profiles)
     again = importer.plan_esr(result.config, exporter.to_esr(result.config))
     assert result.summary() == "added 2000 accounts, 10000 roles; skipped 0"

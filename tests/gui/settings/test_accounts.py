@@ -1,4 +1,5 @@
-"""The accounts page: inline validation of fields and role cells, the one-line summary,
+"""The accounts page: inline validation of fields and role cells (each problem in full
+under its field or the table, none before the user typed), the account id's validator,
 adding and removing accounts, hotkey conflicts between roles, "via" targets."""
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ def test_inline_validation_as_you_type(qtbot, window):
     select(window, "dev")
     field = window.accounts.fields["alias"]
     window.accounts.alias.clear()
-    qtbot.keyClicks(window.accounts.alias, "Bad_Alias")
-    assert "lowercase" in field.error and "lowercase" in window.accounts.alias.toolTip()
-    assert "Alias:" in window.accounts.problems.full_text
+    qtbot.keyClicks(window.accounts.alias, "Bad Alias")
+    assert "'Bad Alias'" in field.error and "'Bad Alias'" in window.accounts.alias.toolTip()
+    assert field.label.isVisible() and field.label.text() == field.error  # under the field
     assert window.accounts.alias.property("invalid") is True
     window.accounts.alias.clear()
     qtbot.keyClicks(window.accounts.alias, "good-alias")
-    assert field.error is None and not window.accounts.problems.full_text
+    assert field.error is None and not field.label.isVisible()
     assert window.accounts.list.currentItem().text().startswith("good-alias")
 
     id_field = window.accounts.fields["id"]
@@ -34,8 +35,44 @@ def test_inline_validation_as_you_type(qtbot, window):
     assert "6 hex digits" in window.accounts.fields["color"].error
     window.accounts.browser.setCurrentText("netscape")
     assert "unknown browser" in window.accounts.fields["browser"].error
-    assert window.accounts.problems.full_text.startswith("3 problems — ")
-    assert window.accounts.problems.toolTip().count("\n") == 2
+    shown = [f.label.text() for f in window.accounts.fields.values() if f.label.isVisible()]
+    assert len(shown) == 3 and all(shown)  # every problem at once, each under its field
+    assert len(window.accounts.problem_list()) == 3
+
+
+def test_a_long_problem_is_shown_in_full_not_elided(qtbot, window):
+    select(window, "dev")
+    long_name = "x" * 70
+    window.accounts.alias.setText(long_name)
+    label = window.accounts.fields["alias"].label
+    assert label.isVisible() and long_name in label.text() and label.wordWrap()
+    assert "…" not in label.text()
+
+
+def test_a_new_account_is_not_red_before_the_user_typed(qtbot, window):
+    page = window.accounts
+    page.add_account()
+    assert page.alias.property("invalid") is not True
+    assert not any(f.label.isVisible() for f in page.fields.values())
+    assert not page.problems.isVisible()
+    page.add_role()
+    assert not page.problems.isVisible()  # a fresh role row has no name yet: not wrong yet
+    assert window.save() is False  # but Save says what is missing, where it is
+    assert page.alias.property("invalid") is True and page.fields["alias"].label.isVisible()
+    assert "Role row 1, Role (path/name)" in page.problems.text()
+
+
+def test_the_account_id_takes_only_digits(qtbot, window):
+    select(window, "dev")
+    page = window.accounts
+    page.account_id.clear()
+    qtbot.keyClicks(page.account_id, "12ab34")
+    assert page.account_id.text() == "1234"
+    qtbot.keyClicks(page.account_id, "567890123456")
+    assert page.account_id.text() == "123456789012"  # 12 at most
+    page.account_id.clear()
+    page.account_id.insert("1234-5678-9012")  # as the console shows it, pasted
+    assert page.account_id.text() == "123456789012"
 
 
 def test_role_cells_are_validated(qtbot, window):
@@ -43,13 +80,13 @@ def test_role_cells_are_validated(qtbot, window):
     roles = window.accounts.roles
     roles.item(0, 1).setText("60")  # duration below 900
     assert "between 900 and 43200" in roles.item(0, 1).toolTip()
-    assert "Role row 1, Duration" in window.accounts.problems.full_text
+    assert "Role row 1, Duration" in window.accounts.problems.text()
     roles.item(0, 1).setText("3600")
     assert roles.item(0, 1).toolTip() == ""
-    assert not window.accounts.problems.full_text
+    assert not window.accounts.problems.isVisible()
     window.accounts.add_role()
     roles.setItem(roles.rowCount() - 1, 0, QTableWidgetItem("Admin"))
-    assert "twice" in window.accounts.problems.full_text
+    assert "twice" in window.accounts.problems.text()
 
 
 def test_add_and_remove_accounts(qtbot, window, core_env):
@@ -97,14 +134,13 @@ def test_credentials_from_is_wide_enough_for_its_placeholder(qtbot, window):
     assert source.lineEdit().width() >= needed
 
 
-def test_every_bad_cell_of_a_row_is_marked_and_summed_up_on_one_fixed_line(qtbot, window):
+def test_every_bad_cell_of_a_row_is_marked_and_listed_in_full(qtbot, window):
     from switcher.gui.settings.accounts import INVALID_ROLE
     from switcher.gui.settings.drafts import ROLE_COLUMNS
 
     select(window, "dev")
     page = window.accounts
     roles = page.roles
-    height = page.problems.height()
     col = ROLE_COLUMNS.index
     roles.item(0, col("duration")).setText("60")
     roles.item(0, col("external_id")).setText("x")
@@ -114,11 +150,9 @@ def test_every_bad_cell_of_a_row_is_marked_and_summed_up_on_one_fixed_line(qtbot
         item = roles.item(0, col(column))
         assert item.toolTip() and item.data(INVALID_ROLE), column
     assert "external id must be 2-1224" in roles.item(0, col("external_id")).toolTip()
-    assert page.problems.full_text.startswith("4 problems — Role row 1")
-    assert len(page.problems.toolTip().splitlines()) == 4
-    assert page.problems.height() == height  # nothing below it moved
-    page.alias.setText("Bad Alias")
-    assert page.problems.height() == height
+    lines = page.problems.text().splitlines()
+    assert len(lines) == 4 and all(line.startswith("Role row 1, ") for line in lines)
+    assert "external id must be 2-1224" in page.problems.text()
 
     roles.item(0, col("via")).setText("prod/Deploy")  # a real target: fine, and chained
     assert roles.item(0, col("via")).toolTip() == ""
@@ -182,5 +216,5 @@ def test_via_accepts_only_what_the_core_resolves(qtbot, controller, core_env):
     assert "credentials source, not a role" in problem("plain")
     assert "credentials source, not a role" in problem("work-keys")  # a keyring source
     assert "no target named 'nothing'" in problem("nothing")
-    assert "Via target" in page.problems.full_text
+    assert "Via target" in page.problems.text()
 

@@ -57,14 +57,15 @@ def test_a_draft_that_cannot_be_built_is_dirty_and_named_in_the_error(drafts):
     with pytest.raises(InputError, match=r"^prod: account id '123' must be exactly 12 digits"):
         drafts.build()
     index = drafts.add_account()
-    assert drafts[index] == {"region": DEFAULT_REGION, "roles": [], "_original": None}
+    assert drafts[index] == {"region": DEFAULT_REGION, "roles": [], "_original": None,
+                             "_untyped": {"alias", "id"}}
     drafts.set_field(1, "id", "222222222222")
     with pytest.raises(InputError, match=r"^new account: "):
         drafts.build()
 
 
 def test_field_checks_match_the_form():
-    assert "lowercase" in field_problem("alias", "Bad_Alias")
+    assert "'Bad Alias'" in field_problem("alias", "Bad Alias")
     assert field_problem("alias", None) is not None  # required
     assert field_problem("region", "") is not None  # required
     assert field_problem("color", None) is None  # optional
@@ -88,6 +89,8 @@ def test_problems_list_fields_then_cells_then_the_whole_account(drafts):
     drafts.set_cell(0, 1, "external_id", "")
     assert drafts.problems(0) == []
     row = drafts.add_role(0)
+    assert drafts.problems(0) == []  # not typed in yet
+    drafts.reveal()  # Save was pressed
     assert drafts.problems(0) == ["Role row 3, Role (path/name): role name is empty"]
     drafts.set_cell(0, row, "name", "Admin")
     assert drafts.problems(0) == ["account dev lists role Admin twice"]
@@ -153,3 +156,67 @@ def test_an_unusable_hotkey_is_the_cells_own_problem(drafts):
     drafts.set_cell(1, 0, "hotkey", "")
     assert drafts.cell_problem(1, 0, "hotkey") is None
     assert "hotkey" not in drafts.roles(1)[0]
+
+
+def test_a_new_account_shows_no_problem_before_the_user_typed_in_it(drafts):
+    index = drafts.add_account()
+    assert drafts.problems(index) == []  # an empty alias and id are not wrong yet
+    assert drafts.field_problem(index, "alias") is None
+    drafts.set_field(index, "alias", "x y")
+    assert "'x y'" in drafts.field_problem(index, "alias")
+    assert drafts.field_problem(index, "id") is None  # still untouched
+    drafts.set_field(index, "id", "")  # typed, then emptied: required now
+    assert drafts.field_problem(index, "id") is not None
+    row = drafts.add_role(index)
+    assert drafts.cell_problem(index, row, "name") is None
+    with pytest.raises(InputError):
+        drafts.build()  # Save still refuses it
+    drafts.reveal()
+    assert drafts.cell_problem(index, row, "name") == "role name is empty"
+    drafts.set_field(index, "alias", "fresh")
+    drafts.set_field(index, "id", "333333333333")
+    drafts.set_cell(index, row, "name", "Reader")
+    assert drafts.build()[-1] == (None, Account("fresh", "333333333333", roles=(Role("Reader"),)))
+
+
+def test_an_import_is_staged_into_the_drafts_in_order(drafts):
+    from switcher.core.model import Config
+    from switcher.core.share import importer
+
+    drafts.set_field(1, "color", "FBBF93")  # an unsaved edit the import must keep
+    edited = Config(accounts=tuple(a for _o, a in drafts.build()))
+    esr = ("[profile dev]\naws_account_id = 111111111111\nrole_name = Viewer\n\n"
+           "[profile data]\naws_account_id = 444444444444\nrole_name = Analyst\n")
+    plan = importer.plan_esr(edited, esr)
+    drafts.stage(plan.config.accounts)
+    assert [r.get("name") for r in drafts.roles(0)] == ["Admin", "team/ReadOnly", "Viewer"]
+    assert drafts[1]["color"] == "FBBF93"
+    assert drafts[2]["alias"] == "data" and drafts[2]["_original"] is None
+    assert [a.alias for _o, a in drafts.build()] == ["dev", "prod", "data"]
+
+
+def test_changed_drafts_are_what_leaving_the_sandbox_carries(drafts):
+    assert drafts.changed_drafts() == []
+    drafts.set_field(1, "color", "FBBF93")
+    index = drafts.add_account()
+    drafts.set_field(index, "alias", "half-typed")
+    carried = drafts.changed_drafts()
+    assert [(d.get("alias"), d["_original"]) for d in carried] == [("prod", None), ("half-typed", None)]
+    assert carried[1]["_untyped"] == {"id"}  # still not red where nothing was typed
+
+
+def test_dirtiness_rebuilds_only_the_drafts_that_were_edited(monkeypatch):
+    """Checked on every key press: thousands of untouched accounts are not rebuilt."""
+    from switcher.gui.settings import drafts as module
+
+    accounts = tuple(Account(f"acct-{i}", f"{i:012d}", roles=(Role("Admin"),)) for i in range(1000))
+    model = AccountDrafts()
+    model.load(accounts)
+    built = []
+    real_build = module.build_account
+    monkeypatch.setattr(module, "build_account", lambda draft: (built.append(draft["alias"]), real_build(draft))[1])
+    model.set_field(500, "color", "99BCE3")
+    assert model.is_dirty() and built == ["acct-500"]
+    model.set_field(500, "color", "")
+    built.clear()
+    assert not model.is_dirty() and built == ["acct-500"]

@@ -1,5 +1,6 @@
 """The Settings window: saving, no data loss on a failed save, reload and merge on an
-external change, start at login, and hotkeys checked across its pages."""
+external change, start at login, hotkeys checked across its pages, the unsaved state
+(title, Save, asking on close), and colours that follow the palette."""
 
 from __future__ import annotations
 
@@ -90,7 +91,127 @@ def test_start_at_login_writes_the_xdg_autostart_entry(qtbot, window, tmp_path):
 
 
 def test_title_does_not_repeat_the_app_name(window):
-    assert window.windowTitle() == "Settings"  # Qt adds " — Switcher" itself
+    assert window.windowTitle() == "Settings[*]"  # Qt adds " — Switcher" itself
+
+
+def test_title_star_and_save_follow_the_unsaved_edits(qtbot, window):
+    assert not window.isWindowModified() and not window.save_button.isEnabled()
+    select(window, "dev")
+    window.accounts.color.setText("99BCE3")
+    assert window.isWindowModified() and window.save_button.isEnabled()
+    window.accounts.color.setText("B7CA9D")  # typed back: nothing to save
+    assert not window.isWindowModified() and not window.save_button.isEnabled()
+    window.general.clear_delay.setValue(45)
+    assert window.isWindowModified()
+    assert window.save() is True
+    assert not window.isWindowModified() and not window.save_button.isEnabled()
+
+
+def _answer(box, text: str) -> None:
+    [button] = [b for b in box.buttons() if b.text().replace("&", "") == text]
+    button.click()
+
+
+def test_close_with_unsaved_edits_asks_and_cancel_keeps_everything(qtbot, window, core_env):
+    before = core_env.read_bytes()
+    select(window, "dev")
+    window.accounts.color.setText("99BCE3")
+    window.buttons.button(window.buttons.StandardButton.Close).click()
+    box = window.unsaved_prompt
+    assert box is not None and box.isVisible() and window.isVisible()
+    _answer(box, "Cancel")
+    assert window.isVisible() and window.accounts.color.text() == "99BCE3"
+    assert core_env.read_bytes() == before
+
+    window.close()  # the window's own close button
+    _answer(window.unsaved_prompt, "Discard")
+    assert not window.isVisible() and core_env.read_bytes() == before
+
+
+def test_escape_closes_and_asks_first_when_there_are_edits(qtbot, window, core_env):
+    from PySide6.QtCore import Qt
+
+    select(window, "dev")
+    window.accounts.color.setText("99BCE3")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.isVisible() and window.unsaved_prompt.isVisible()
+    _answer(window.unsaved_prompt, "Save")
+    assert not window.isVisible()
+    assert config_store.load(core_env).account("dev").color == "99BCE3"
+
+    window.show()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # nothing to save: closes at once
+    assert not window.isVisible()
+
+
+def test_a_failed_save_when_asked_keeps_the_window(qtbot, window, core_env):
+    select(window, "dev")
+    window.accounts.account_id.setText("123")
+    window.close()
+    _answer(window.unsaved_prompt, "Save")
+    assert window.isVisible() and "Not saved" in window.banner.text()
+
+
+def test_the_save_banner_clears_when_the_problem_is_fixed(qtbot, window):
+    select(window, "dev")
+    window.accounts.account_id.setText("123")
+    assert window.save() is False
+    assert window.banner.isVisible() and "12 digits" in window.banner.text()
+    window.accounts.account_id.setText("1234567890")
+    assert window.banner.isVisible()  # still wrong
+    window.accounts.account_id.setText("111111111112")
+    assert not window.banner.isVisible()
+
+
+def test_the_hotkey_cells_clear_button_clears_and_saves_the_cleared_value(qtbot, window, core_env):
+    from switcher.gui.settings.drafts import ROLE_COLUMNS
+
+    select(window, "dev")
+    set_role_hotkey(window, 0, "Ctrl+Alt+1")
+    assert window.save() is True
+    assert config_store.load(core_env).account("dev").roles[0].hotkey == "Ctrl+Alt+1"
+    edit = window.accounts.roles.cellWidget(0, ROLE_COLUMNS.index("hotkey"))
+    assert edit.clear_action.isVisible() and edit.clear_action.isEnabled()
+    edit.clear_action.trigger()  # the × at the end of the field
+    assert edit.combo() == "" and window.accounts.roles.item(0, ROLE_COLUMNS.index("hotkey")).text() == ""
+    assert window.save() is True
+    assert config_store.load(core_env).account("dev").roles[0].hotkey is None
+
+
+def test_colours_follow_a_dark_palette(qtbot, controller):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from switcher.gui.settings.window import SettingsWindow
+
+    app = QApplication.instance()
+    light = app.palette()
+    dark = QPalette(QColor("#2b2b2b"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e6e6e6"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
+    app.setPalette(dark)
+    try:
+        w = SettingsWindow(controller)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        select(w, "dev")
+        w.accounts.account_id.setText("123")
+        assert w.save() is False
+        sheet = w.styleSheet().lower()
+        assert "#fdecea" not in sheet and "#b3261e" not in sheet
+        label = w.accounts.fields["id"].label
+        text = label.palette().color(label.foregroundRole())
+        assert text.lightness() > 150  # light red on the dark window, not dark red
+        assert text.red() > text.green()
+        banner = w.banner.grab().toImage()
+        background = banner.pixelColor(banner.width() // 2, 3)
+        assert background.lightness() < 100  # a dark tint, not a pale pink box
+        field = w.accounts.account_id.grab().toImage()
+        assert field.pixelColor(field.width() - 6, field.height() // 2).lightness() < 100
+    finally:
+        app.setPalette(light)
 
 
 def test_hotkeys_are_edited_with_the_capture_widget(qtbot, window, core_env):
@@ -123,3 +244,20 @@ def test_a_role_hotkey_taken_by_the_palette_is_flagged_inline_and_not_saved(qtbo
     assert cell.toolTip() == "" and not window.general.hotkey_error.text()
     assert window.save() is True
 
+
+
+def test_a_palette_switched_at_run_time_recolours_the_window(qtbot, window):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    light = app.palette()
+    light_sheet = window.styleSheet()
+    dark = QPalette(QColor("#2b2b2b"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    try:
+        app.setPalette(dark)  # the desktop turned dark while Settings was open
+        qtbot.waitUntil(lambda: window.styleSheet() != light_sheet, timeout=2000)
+    finally:
+        app.setPalette(light)
+    qtbot.waitUntil(lambda: window.styleSheet() == light_sheet, timeout=2000)
