@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
-LINT_PATHS := switcher tests $(wildcard bench)
+LINT_PATHS := switcher tests $(wildcard bench) packaging setup.py
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 PYTEST_ARGS ?=
 
-.PHONY: run test pytest lint bench env clean distclean
+.PHONY: run test pytest lint bench env dist clean distclean
 
 run: $(RUN_STAMP)
 	$(BIN)/switcher tray
@@ -43,6 +43,30 @@ bench: $(DEV_STAMP)
 # The dev environment without running anything (CI times this step on its own).
 env: $(DEV_STAMP)
 
+# The wheel and sdist (checked by twine), the PyInstaller bundle dist/switcher/ and the .deb,
+# built from their own venv so that no dev tool can slip into the bundle.
+DIST_VENV := .venv-dist
+DIST_BIN := $(DIST_VENV)/bin
+DIST_STAMP := $(DIST_VENV)/.installed-dist
+
+dist: $(DIST_STAMP)
+	rm -rf dist build/icons build/deb
+	$(DIST_BIN)/python -m build --outdir dist .
+	$(DIST_BIN)/twine check --strict dist/*.whl dist/*.tar.gz
+	$(DIST_BIN)/python packaging/render_icons.py build/icons >/dev/null
+	$(DIST_BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/switcher.spec
+	$(DIST_BIN)/python packaging/build_deb.py
+	dist/switcher/switcher --version
+
+$(DIST_BIN)/python:
+	$(PYTHON) -m venv $(DIST_VENV)
+
+$(DIST_STAMP): pyproject.toml | $(DIST_BIN)/python
+	$(DIST_BIN)/python -m pip --disable-pip-version-check -q install \
+		--config-settings editable_mode=compat -e '.[dist]'
+	touch $@
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -60,4 +84,4 @@ clean:
 	find switcher tests $(wildcard bench) -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(DIST_VENV)

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from switcher import resources
 from switcher.core.files import write_atomic
 
 APP_ID = "io.github.switcher"
@@ -55,6 +56,16 @@ def _desktop_exec(argv: list[str]) -> str:
     return " ".join(quote(a).replace("%", "%%") for a in argv)
 
 
+def _autostart_entry(argv: list[str]) -> str:
+    """The application's own desktop entry (resources/switcher.desktop, the one the
+    packages install), started the way this switcher was and marked for autostart."""
+    lines = [
+        f"Exec={_desktop_exec(argv)}" if line.startswith("Exec=") else line
+        for line in resources.text(DESKTOP_NAME).splitlines()
+    ]
+    return "\n".join([*lines, "X-GNOME-Autostart-enabled=true", "X-GNOME-Autostart-Delay=2", ""])
+
+
 def plan(
     platform: str = sys.platform,
     *,
@@ -67,18 +78,7 @@ def plan(
     home = home or Path.home()
     if platform.startswith("linux") or platform.startswith("freebsd"):
         base = Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "autostart"
-        content = (
-            "[Desktop Entry]\n"
-            "Type=Application\n"
-            "Name=Switcher\n"
-            "Comment=Switch AWS accounts and roles from the tray\n"
-            f"Exec={_desktop_exec(argv)}\n"
-            "Icon=switcher\n"
-            "Terminal=false\n"
-            "X-GNOME-Autostart-enabled=true\n"
-            "X-GNOME-Autostart-Delay=2\n"
-        )
-        return AutostartPlan("linux", "xdg-desktop", str(base), DESKTOP_NAME, content)
+        return AutostartPlan("linux", "xdg-desktop", str(base), DESKTOP_NAME, _autostart_entry(argv))
     if platform == "darwin":
         content = plistlib.dumps(
             {
