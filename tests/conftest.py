@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.aws",
     "tests.fixtures.keyring",
     "tests.fixtures.desktop",
+    "tests.fixtures.wayland",
 ]

@@ -19,13 +19,7 @@ def run(*, force_sandbox: bool = False) -> int:
 
     memory.limit_arenas()  # before Qt starts its threads
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName("Switcher")
-    app.setApplicationDisplayName("Switcher")
-    app.setDesktopFileName("switcher")
-    app.setQuitOnLastWindowClosed(False)
-    # Fusion looks the same on every desktop, so the screenshots match what users get.
-    app.setStyle(os.environ.get("SWITCHER_STYLE") or "Fusion")
-    app.setWindowIcon(QIcon(resources.path("switcher.svg")))
+    configure(app)
 
     holder: dict = {}
     server = ipc_server.Server(lambda message: holder["tray"].handle(message))
@@ -37,6 +31,11 @@ def run(*, force_sandbox: bool = False) -> int:
     icon = QSystemTrayIcon(QIcon(resources.path("switcher-sandbox.svg" if force_sandbox else "switcher.svg")))
     icon.show()
     app.processEvents()  # flush the dock request: the tray host embeds the icon meanwhile
+
+    from switcher.gui import theme
+
+    # before any menu or window exists; the portal's answer arrives through the event loop
+    app._theme_follower = theme.follow_desktop(app)
 
     from switcher.core import paths
     from switcher.core.paths import aws_config_file
@@ -64,6 +63,21 @@ def run(*, force_sandbox: bool = False) -> int:
     _quit_on_signals(app)
     tray_app.start()
     return app.exec()
+
+
+def configure(app) -> None:
+    """What every window shares: the names the desktop shows, the style, the icon."""
+    from switcher.gui.qt import QIcon
+
+    app.setApplicationName("Switcher")
+    app.setApplicationDisplayName("Switcher")
+    # Wayland's app_id and the SNI's icon lookup: matches switcher.desktop
+    app.setDesktopFileName("switcher")
+    app.setQuitOnLastWindowClosed(False)
+    # Fusion looks the same on every desktop, so the screenshots match what users get.
+    app.setStyle(os.environ.get("SWITCHER_STYLE") or "Fusion")
+    # the fallback of every window that sets none (the palette, message boxes)
+    app.setWindowIcon(QIcon(resources.path("switcher.svg")))
 
 
 def _quit_on_signals(app) -> None:

@@ -12,7 +12,7 @@ from ctypes import wintypes
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from jeepney import DBusAddress, MessageType, message_bus, new_method_return, new_signal
+from jeepney import DBusAddress, MessageType, message_bus, new_error, new_method_return, new_signal
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.low_level import HeaderFields
 
@@ -92,7 +92,21 @@ class FakePortal(threading.Thread):
             if member == "Get":
                 self.conn.send(new_method_return(msg, "v", (("u", 1),)))
             else:
-                self.conn.send(new_method_return(msg, "o", (f"{PORTAL_PATH}/request/x/{len(self.calls)}",)))
+                self.respond(msg)
+
+    def respond(self, msg) -> None:
+        """Like the real portal: the call returns a Request path, and the result comes
+        after, as that Request's Response signal."""
+        sender = msg.header.fields[HeaderFields.sender][1:].replace(".", "_")
+        options = msg.body[-1]
+        request = f"{PORTAL_PATH}/request/{sender}/{options['handle_token'][1]}"
+        self.conn.send(new_method_return(msg, "o", (request,)))
+        results = {}
+        if "session_handle_token" in options:
+            token = options["session_handle_token"][1]
+            results["session_handle"] = ("s", f"{PORTAL_PATH}/session/{sender}/{token}")
+        self.conn.send(new_signal(DBusAddress(request, interface="org.freedesktop.portal.Request"),
+                                  "Response", "ua{sv}", (0, results)))
 
     def activate(self, session: str, ident: str) -> None:
         emitter = DBusAddress(PORTAL_PATH, interface=SHORTCUTS)
@@ -127,6 +141,31 @@ def test_portal_binds_shortcuts_and_delivers_activation(session_bus, qtbot):
         assert hits == ["prod", "palette"]
         backend.unregister("Meta+Shift+P")
         assert [sid for sid, _ in portal.calls[-1][1][1]] == ["switcher-ctrl-alt-a"]
+    finally:
+        backend.close()
+        portal.close()
+
+
+class RefusingPortal(FakePortal):
+    """Refuses BindShortcuts the way xdg-desktop-portal does for a session it has not
+    finished creating."""
+
+    def respond(self, msg) -> None:
+        if msg.header.fields[HeaderFields.member] == "BindShortcuts":
+            self.conn.send(new_error(msg, "org.freedesktop.DBus.Error.AccessDenied", "s",
+                                     ("Invalid session",)))
+        else:
+            super().respond(msg)
+
+
+def test_a_refused_bind_is_an_error_not_a_silent_success(session_bus, qtbot):
+    portal = RefusingPortal(session_bus["DBUS_SESSION_BUS_ADDRESS"])
+    portal.start()
+    backend = PortalBackend(bus_address=session_bus["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        with pytest.raises(HotkeyError, match="refused BindShortcuts: Invalid session"):
+            backend.register("Ctrl+Alt+A", lambda: None)
+        assert backend.registered() == []
     finally:
         backend.close()
         portal.close()
