@@ -57,11 +57,47 @@ def exec_(args) -> int:
     if not cmd:
         raise InputError("no command given: switcher exec TARGET [--mfa-code CODE] -- CMD [ARG]...")
     config, target = _load_target(args)
-    from switcher.core.execute import check_not_nested, run
+    from switcher.core.execute import (
+        check_not_nested,
+        check_server_not_shadowed,
+        run,
+        run_with_server,
+    )
 
     check_not_nested(target.name)
+    server = args.server
+    if server:
+        check_server_not_shadowed()
+    # the first MFA code is asked here, up front, while the terminal is still ours
     credentials = switch.get_credentials(
         config, target, duration=args.duration, mfa_code=args.mfa_code
     )
     sys.stdout.flush()
-    return run(cmd, credentials, region=target.region, target=target.name)
+    if not server:
+        return run(cmd, credentials, region=target.region, target=target.name)
+    return run_with_server(cmd, credentials, _renewal(config, target, args.duration),
+                           region=target.region, target=target.name, report=_report(target))
+
+
+def _renewal(config, target, duration):
+    """The same switch again, for the server's renewer thread. A code accepted once is
+    spent, and the child owns the terminal by then: an MFA role renews only through its
+    mfa_process, otherwise the renewal fails with a message saying so."""
+
+    def cannot_ask(_target, _serial):
+        raise InputError(f"{target.name} needs a new MFA code, which cannot be asked while "
+                         "the command runs; set mfa_process to renew it unattended")
+
+    def renew():
+        return switch.get_credentials(config, target, duration=duration, mfa_prompt=cannot_ask,
+                                      refresh=True)
+
+    return renew
+
+
+def _report(target):
+    def report(message: str) -> None:
+        sys.stderr.write(f"switcher: {target.name}: {message}\n")
+        sys.stderr.flush()
+
+    return report

@@ -6,6 +6,7 @@ from __future__ import annotations
 import configparser
 import json
 import shlex
+import socket
 import sys
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
@@ -203,6 +204,117 @@ def test_exec_refuses_to_nest_into_another_target(cli, aws_stack):
 def test_exec_without_a_runnable_command_is_exit_2(cli, cmd, message):
     code, out, err = cli("exec", "dev/Admin", "--", *cmd)
     assert (code, out, err) == (2, "", message)
+
+
+def test_exec_leaves_ctrl_c_to_the_child(cli):
+    # an ignored SIGINT would be inherited across exec: the child could not be interrupted
+    code, out, err = cli("exec", "dev/Admin", "--", sys.executable, "-c",
+                         "import signal; print(signal.getsignal(signal.SIGINT) is "
+                         "signal.default_int_handler)")
+    assert (code, out) == (0, "True\n"), err
+
+
+# -- exec --server -------------------------------------------------------------------
+
+SERVER_CHILD = """
+import json, os, sys, urllib.request
+import boto3
+names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+         "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", "SWITCHER_TARGET")
+seen = {n: os.environ.get(n) for n in names}
+seen["url"] = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+seen["arn"] = boto3.client("sts").get_caller_identity()["Arn"]
+seen["key"] = boto3.Session().get_credentials().get_frozen_credentials().access_key
+print(json.dumps(seen))
+sys.exit(int(sys.argv[1]))
+"""
+
+
+def test_exec_server_gives_boto3_the_session_and_no_static_keys(cli, aws_stack):
+    code, out, err = cli("exec", "dev/Admin", "--server", "--", sys.executable, "-c",
+                         SERVER_CHILD, "5",
+                         env={"AWS_PROFILE": "base", "AWS_ACCESS_KEY_ID": "AKIASTALE",
+                              "AWS_SECRET_ACCESS_KEY": "stale", "AWS_SESSION_TOKEN": "stale"})
+    assert code == 5, err  # the child's exit code
+    assert err == ""
+    seen = json.loads(out)
+    assert seen.pop("arn").startswith("arn:aws:sts::123456789012:assumed-role/Admin/")
+    url = urlsplit(seen.pop("url"))
+    assert (url.scheme, url.hostname) == ("http", "127.0.0.1")
+    assert seen.pop("key") == json.loads(
+        cli.ok("creds", "dev/Admin", "--format", "json"))["AccessKeyId"]
+    assert seen == {
+        "AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSION_TOKEN": None,
+        "AWS_PROFILE": None, "AWS_CREDENTIAL_EXPIRATION": None, "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1", "SWITCHER_TARGET": "dev/Admin"}
+    assert len(assume_calls(aws_stack)) == 1
+    # the server went with the child
+    with pytest.raises(OSError):
+        socket.create_connection((url.hostname, url.port), timeout=2).close()
+
+
+def test_exec_server_for_an_mfa_role_asks_the_first_code_up_front(cli, aws_stack):
+    code, out, err = cli("exec", "mfa/Guarded", "--mfa-code", "123456", "--server", "--",
+                         sys.executable, "-c", SERVER_CHILD, "0")
+    assert code == 0, err
+    assert json.loads(out)["arn"].startswith("arn:aws:sts::210987654321:assumed-role/Guarded/")
+    (call,) = assume_calls(aws_stack)
+    assert call["mfa"] is True
+
+
+def test_exec_server_renewal_of_an_mfa_role_fails_clearly_without_mfa_process(cli, aws_stack):
+    from switcher.cli.session import _renewal
+    from switcher.core.errors import InputError
+    from switcher.core.targets import resolve
+
+    config = store.load(cli.config_path)
+    renew = _renewal(config, resolve(config, "mfa/Guarded"), None)
+    with pytest.raises(InputError) as failed:
+        renew()
+    assert str(failed.value) == (
+        "mfa/Guarded needs a new MFA code, which cannot be asked while the command runs; "
+        "set mfa_process to renew it unattended")
+    assert assume_calls(aws_stack) == []
+    # with an mfa_process the renewal needs nobody
+    command = f"{shlex.quote(sys.executable)} -c 'print(654321)'"
+    store.update(lambda c: c.with_account(replace(c.account("mfa"), mfa_process=command)),
+                 cli.config_path)
+    config = store.load(cli.config_path)
+    first = _renewal(config, resolve(config, "mfa/Guarded"), None)()
+    second = _renewal(config, resolve(config, "mfa/Guarded"), None)()
+    assert first.access_key_id != second.access_key_id  # each a new session, not the cache
+    assert [c["mfa"] for c in assume_calls(aws_stack)] == [True, True]
+
+
+@pytest.mark.parametrize("file,section,line", [
+    ("aws_credentials", "default", "aws_access_key_id = AKIADEFAULT"),
+    ("aws_config", "default", "credential_process = /bin/true"),
+    ("aws_config", "profile default", "role_arn = arn:aws:iam::111111111111:role/R"),
+])
+def test_exec_server_refuses_a_default_profile_that_would_shadow_it(cli, aws_stack, file,
+                                                                    section, line):
+    path = getattr(cli, file)
+    path.write_text(path.read_text() + f"\n[{section}]\n{line}\n")
+    code, out, err = cli("exec", "dev/Admin", "--server", "--", "true")
+    assert (code, out) == (2, ""), err
+    assert err == (f"switcher: the default profile in {path} has credentials of its own, which "
+                   "SDKs use before the server's; move them to a named profile or run exec "
+                   "without --server\n")
+    assert assume_calls(aws_stack) == []
+    assert cli("exec", "dev/Admin", "--", "true").code == 0  # plain exec's keys win anyway
+
+
+def test_exec_server_accepts_a_default_profile_with_only_settings(cli):
+    cli.aws_config.write_text(cli.aws_config.read_text() + "\n[default]\nregion = us-west-2\n")
+    code, out, err = cli("exec", "dev/Admin", "--server", "--", sys.executable, "-c",
+                         SERVER_CHILD, "0")
+    assert code == 0, err
+    assert json.loads(out)["arn"].startswith("arn:aws:sts::123456789012:assumed-role/Admin/")
+
+
+def test_exec_server_without_a_runnable_command_opens_nothing(cli, aws_stack):
+    code, out, err = cli("exec", "dev/Admin", "--server", "--", "no-such-command-xyz")
+    assert (code, out, err) == (2, "", "switcher: command not found: no-such-command-xyz\n")
 
 
 # -- login ---------------------------------------------------------------------------
