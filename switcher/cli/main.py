@@ -10,10 +10,6 @@ import importlib
 import os
 import sys
 
-from switcher.cli.errors import error_line
-from switcher.cli.parser import COMMANDS, build_parser
-from switcher.core.errors import SwitcherError
-
 MAX_CALL_DEPTH = 4
 
 
@@ -33,6 +29,18 @@ def _enter_call_depth() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["__complete"]:
+        # the shell's TAB: before the parser and the call depth, and without an import
+        # that a target list does not need
+        from switcher.cli.complete import run
+
+        return run(argv[1:])
+    # here, not at the top: a TAB pays for none of them
+    from switcher.cli.errors import error_line
+    from switcher.cli.parser import COMMANDS, build_parser
+    from switcher.core.errors import SwitcherError
+
     if not _enter_call_depth():
         sys.stderr.write(
             f"switcher: switcher is running inside itself {MAX_CALL_DEPTH} levels deep; a "
@@ -40,7 +48,6 @@ def main(argv: list[str] | None = None) -> int:
             "switcher again\n"
         )
         return 2
-    argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in COMMANDS else None)
     # Split "exec TARGET [options] -- CMD" ourselves: argparse's REMAINDER would swallow

@@ -81,6 +81,7 @@ _SKIPPED = _Skipped()
 COMMANDS = frozenset({
     "add", "remove", "list", "login", "link", "links", "creds", "exec", "import", "export",
     "keys", "sso", "discover", "org", "sandbox", "doctor", "tray", "show", "status", "quit",
+    "completion",
 })
 
 
@@ -165,6 +166,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("target", help=TARGET_HELP)
     p.add_argument("--mfa-code", type=_text, metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--duration", type=_seconds, metavar="S", help=DURATION_HELP)
+    p.add_argument("--server", action="store_true",
+                   help="serve renewing credentials on 127.0.0.1 instead of putting keys "
+                        "in the environment (for long jobs)")
     p.add_argument("cmd", nargs="*", metavar="-- CMD [ARG]...",
                    help="the command; put it after -- when it has options of its own")
 
@@ -247,4 +251,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     _cmd(sub, "show", "tray:show", "show the running tray's palette")
     _cmd(sub, "status", "tray:status", "print the running tray's status as JSON")
     _cmd(sub, "quit", "tray:quit", "quit the running tray")
+    p = _cmd(sub, "completion", "completion:run", "print a shell completion script")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
     return parser
