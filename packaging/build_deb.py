@@ -55,7 +55,9 @@ def depends(bundle: Path) -> list[str]:
     for name in wanted:
         found = re.search(rf"^\s*{re.escape(name)} .*=> (\S+)", cache, re.M)
         if found:  # else a plugin's optional dependency (Vulkan, ...): Qt skips the plugin
-            paths.append(os.path.realpath(found.group(1)))
+            # dpkg knows a file by the path its package installed: /lib/... for some
+            # (libdbus-1-3), /usr/lib/... for others, while /lib is a link to usr/lib
+            paths += {found.group(1), os.path.realpath(found.group(1))}
     if not paths:
         return []
     owners = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True).stdout
@@ -86,7 +88,7 @@ def stage(bundle: Path, icons: Path, root: Path) -> None:
     shutil.copy(RESOURCES / "switcher.svg", hicolor / "scalable" / "apps" / "switcher.svg")
     for name, dest in COMPLETIONS.items():
         source = ROOT / "packaging" / "completions" / name
-        if source.is_file():  # `switcher completion` does not exist yet
+        if source.is_file():  # `switcher completion`'s output, kept current by tests/cli/test_completion.py
             (root / dest).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, root / dest)
 

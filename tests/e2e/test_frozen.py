@@ -1,8 +1,10 @@
 """The frozen app (PyInstaller bundle, packaged as a .deb) passes the source app's smoke
 tests: unpacked with ``dpkg-deb -x`` into a temporary root, never installed over the
 system, then run for ``--version``, ``--sandbox list``, ``creds`` against moto, ``login
---stdout`` against the local sign-in endpoint, and ``tray --sandbox`` on Xvfb + trayer up
-to the palette opened by Ctrl+Alt+A. The wheel of ``make dist`` is checked here too.
+--stdout`` against the local sign-in endpoint, a typo ranked by rapidfuzz, ``discover`` of
+an organization on moto, and ``tray --sandbox`` on Xvfb + trayer up to the palette opened
+by Ctrl+Alt+A; the slimmed ICU data is put under the source app's Qt. The wheel of ``make
+dist`` is checked here too.
 
 These run when dist/ holds a .deb (``make dist``). Under CI=true a missing one is built
 first (``make dist``, timed); otherwise they skip, so the normal suite stays fast.
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
 import tomllib
 from pathlib import Path
 
+import boto3
 import pytest
 
 from tests.fixtures.aws import BASE_PROFILE, http_get
@@ -124,6 +128,80 @@ def test_login_stdout_against_the_local_sign_in(frozen, added):
     status, page = http_get(url)
     assert status == 200, page
     assert "<dd id='account'>123456789012</dd>" in page and "<dd id='role'>Admin</dd>" in page
+
+
+def test_a_typo_is_ranked_by_the_compiled_rapidfuzz(frozen, deb_root, tmp_path):
+    # only the baseline build of each scorer is carried (not the AVX2 one); were it missing
+    # too, rapidfuzz would fall back to its pure Python scorers without a word
+    carried = deb_root / "opt" / "switcher" / "_internal" / "rapidfuzz"
+    for module in ("fuzz_cpp", "process_cpp_impl", "distance/metrics_cpp"):
+        assert list(carried.glob(f"{module}.cpython-*.so")), module
+    env = {"HOME": str(tmp_path), "PATH": os.environ["PATH"],
+           "SWITCHER_CONFIG_DIR": str(tmp_path / "cfg")}
+    done = run(frozen, env, "--sandbox", "creds", "acme-devv/Developer")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == ("switcher: unknown target 'acme-devv/Developer'; "
+                                   "did you mean: acme-dev/Developer?")
+
+
+def test_discover_an_organization_against_moto(frozen, switcher_env, aws_stack):
+    management = f"{random.randrange(10**11, 10**12)}"
+    ok(frozen, switcher_env, "add", "mgmt", "--account", management, "--role", "OrgAdmin",
+       "--source", BASE_PROFILE)
+    keys = aws_stack.sts(aws_stack.user_keys()).assume_role(
+        RoleArn=f"arn:aws:iam::{management}:role/OrgAdmin", RoleSessionName="setup")["Credentials"]
+    client = boto3.session.Session().client(
+        "organizations", endpoint_url=aws_stack.moto_url, region_name="us-east-1",
+        aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+        aws_session_token=keys["SessionToken"])
+    client.create_organization(FeatureSet="ALL")
+    member = client.create_account(AccountName="Member", Email="m@example.com")[
+        "CreateAccountStatus"]["AccountId"]
+    ok(frozen, switcher_env, "org", "add", "acme", "--via", "mgmt/OrgAdmin", "--role-name",
+       "OrganizationAccountAccessRole")
+    data = json.loads(ok(frozen, switcher_env, "discover", "acme", "--json"))
+    assert {t["account_id"] for t in data["targets"]} == {management, member}
+
+
+# What QtCore asks of ICU (objdump -T libQt6Core: ucol_*, ucal_getTimeZoneDisplayName,
+# ucnv_*, u_strToUpper): run by the source app's PySide6 with the bundle's ICU data put
+# in place of its own.
+ICU_PROBE = """
+import json
+from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+maps = open("/proc/self/maps").read()
+zone, std = QTimeZone(b"Europe/Paris"), QTimeZone.TimeType.StandardTime
+print(json.dumps({
+    "preloaded": maps.count("libicudata") == maps.count(%r),
+    "sorted": sorted("bAäaZcé", key=QCollator(QLocale("en_US")).sortKey),
+    "sorted_de": sorted("bAäaZcé", key=QCollator(QLocale("de_DE")).sortKey),
+    "upper": QLocale("tr_TR").toUpper("i") + QLocale("en_US").toUpper("straße"),
+    "zone": zone.displayName(std, QTimeZone.NameType.LongName, QLocale("en_US")),
+    "utf8": QStringDecoder("UTF-8").isValid(),
+}))
+"""
+
+
+def test_the_slim_icu_data_serves_what_qtcore_asks_of_it(deb_root, tmp_path):
+    from PySide6 import __file__ as pyside
+
+    (lib,) = (deb_root / "opt" / "switcher" / "_internal" / "PySide6" / "Qt" / "lib").glob(
+        "libicudata.so.*")
+    assert lib.stat().st_size < 8 * 1024 * 1024  # the whole data is 31 MB
+    if not (Path(pyside).parent / "Qt" / "lib" / lib.name).exists():
+        pytest.skip(f"the source app's PySide6 has no {lib.name}")
+    env = {**os.environ, "LD_PRELOAD": str(lib), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", ICU_PROBE % str(lib)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert json.loads(done.stdout) == {
+        "preloaded": True,
+        "sorted": list("aAäbcéZ"),
+        "sorted_de": list("aAäbcéZ"),  # other locales collate as the root
+        "upper": "İSTRASSE",
+        "zone": "Central European Standard Time",
+        "utf8": True,
+    }
 
 
 @pytest.mark.desktop
