@@ -63,6 +63,10 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
         config, target, region=region, service=service, destination=destination,
         duration=duration, logout_first=logout_first, mfa_code=mfa_code,
     )
+    if target.is_sso and _console_mode(config, target) == PORTAL:
+        # the access portal signs the browser in itself, as this permission set: no
+        # credentials here, and the console's multi-session mode keeps other sessions
+        return _portal_shortcut(target, asked.destination)
     duration, code = asked.credentials.duration, _OneCode(asked.credentials.mfa_code)
     # a via target is chained, so the duration sizes its AssumeRole; otherwise it is the
     # console's SessionDuration, unless the source turns out to be temporary (below)
@@ -86,6 +90,26 @@ def console_url(config, target, *, region=None, service=None, destination=None, 
 
 # -- internals ---------------------------------------------------------------------------
 
+FEDERATION, PORTAL = "federation", "portal"
+
+
+def _console_mode(config, target) -> str:
+    """A config.toml source's ``console``; ~/.aws/config's sources sign in by federation."""
+    from switcher.core.sso.sources import url_key
+
+    key = url_key(target.sso_start_url or "")
+    for source in config.sso:
+        if url_key(source.start_url) == key:
+            return getattr(source, "console", FEDERATION)
+    return FEDERATION
+
+
+def _portal_shortcut(target, destination: str) -> str:
+    from urllib.parse import quote
+
+    return f"{target.portal_url}&destination={quote(destination, safe='')}"
+
+
 
 class _OneCode:
     """The caller's MFA code, for the first AssumeRole that needs one: AWS refuses a code it
@@ -107,6 +131,14 @@ def _get(config, target, duration, code: _OneCode, mfa_prompt, refresh, chain) -
         cached = cache.load(target, min_seconds_left=_min_left(duration))
         if cached is not None:
             return cached
+
+    if target.is_sso:
+        # an Identity Center assignment: the portal hands out the role's session itself
+        from switcher.core.sso import portal
+
+        creds = portal.role_credentials(config, target)
+        cache.store(target, creds)
+        return creds
 
     if target.via:
         from switcher.core.targets import resolve

@@ -1,5 +1,11 @@
-"""Targets: what a user switches to. ``alias/role`` from our config, or an AWS CLI profile
-that has ``role_arn`` (read live from ~/.aws/config and ~/.aws/credentials, never copied).
+"""Targets: what a user switches to. ``alias/role`` from our config, an AWS CLI profile
+that has ``role_arn`` or ``sso_account_id`` + ``sso_role_name`` (read live from ~/.aws/config
+and ~/.aws/credentials, never copied), or a discovered target (core.discovery's inventory,
+JSON only: listing thousands of them loads no botocore).
+
+Identity Center targets (kind ``SSO`` when discovered, ``SSO_PROFILE`` from ~/.aws/config)
+get their credentials from GetRoleCredentials with the source's token, not from AssumeRole:
+``role_name`` is the permission set's name and ``source`` the Identity Center source's.
 
 A profile becomes a target exactly as botocore's AssumeRoleProvider would assume it
 (:func:`profile_target`, also what ``import aws-config`` uses): its ``source_profile`` is
@@ -23,11 +29,15 @@ from switcher.core.paths import aws_config_file, aws_credentials_file
 # botocore's named providers for credential_source (CanonicalNameCredentialSourcer)
 CREDENTIAL_SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
 
+ACCOUNT, PROFILE, SSO_PROFILE = "account", "profile", "sso-profile"
+SSO, ORG = "sso", "org"  # discovered: an Identity Center assignment, an organization role
+SSO_KINDS = (SSO, SSO_PROFILE)
+
 
 @dataclass(frozen=True)
 class Target:
     name: str
-    kind: str  # "account" (our config) or "profile" (~/.aws/config)
+    kind: str  # ACCOUNT (our config), PROFILE / SSO_PROFILE (~/.aws/config), SSO / ORG (discovered)
     account_id: str
     role_name: str  # includes the path
     region: str
@@ -42,11 +52,33 @@ class Target:
     session_name: str | None = None
     browser: str | None = None
     logout_first: bool | None = None
+    multi_session: bool | None = None  # None: the global setting
     hotkey: str | None = None
     credential_source: str | None = None  # a profile's botocore credential_source, see above
     # where a profile's region came from when the profile has none: botocore has no console
     # region for it ("profile base": its source's, "default": the partition's)
     region_from: str | None = None
+    discovered: bool = False
+    # Identity Center targets: the portal GetRoleCredentials is asked at
+    sso_start_url: str | None = None
+    sso_region: str | None = None
+    confirm: bool = False  # handing its credentials to another process needs the tray's approval
+
+    @property
+    def is_sso(self) -> bool:
+        return self.kind in SSO_KINDS
+
+    @property
+    def portal_url(self) -> str | None:
+        """The access portal's console shortcut for an Identity Center target: it opens
+        the console as this permission set (in the console's multi-session mode too)."""
+        if not self.is_sso or not self.sso_start_url:
+            return None
+        from urllib.parse import quote, urlsplit
+
+        parts = urlsplit(self.sso_start_url)
+        return (f"{parts.scheme}://{parts.netloc}/start/#/console?account_id={self.account_id}"
+                f"&role_name={quote(self.role_name, safe='')}")
 
     @property
     def partition(self) -> str:
@@ -71,6 +103,7 @@ class Target:
             "kind": self.kind,
             "via": self.via,
             "mfa": bool(self.mfa_serial),
+            "discovered": self.discovered,
         }
 
 
@@ -95,7 +128,9 @@ def _from_account(account: Account, role: Role) -> Target:
         via=role.via,
         browser=account.browser,
         logout_first=account.logout_first,
+        multi_session=account.multi_session,
         hotkey=role.hotkey,
+        confirm=role.confirm,
     )
 
 
@@ -106,12 +141,25 @@ def read_aws_profiles(path: Path | None = None) -> dict[str, dict[str, str]]:
     from botocore.configloader import load_config, raw_config_parse  # lazy: cached path stays light
 
     if path is not None:
-        return _parsed(path, lambda: load_config(str(path)).get("profiles", {}))
+        return _profiles(_parsed(path, lambda: load_config(str(path))))
     config_path, credentials_path = aws_config_file(), aws_credentials_file()
-    profiles = _parsed(config_path, lambda: load_config(str(config_path)).get("profiles", {}))
+    profiles = _profiles(_parsed(config_path, lambda: load_config(str(config_path))))
     for name, values in _parsed(credentials_path, lambda: raw_config_parse(str(credentials_path))).items():
         profiles.setdefault(name, {}).update(values)
     return profiles
+
+
+class AwsProfiles(dict):
+    """Profiles by name, plus the ``sso-session`` sections their ``sso_session`` names
+    (botocore keeps those apart from the profiles too)."""
+
+    sso_sessions: dict[str, dict[str, str]]
+
+
+def _profiles(parsed: dict) -> AwsProfiles:
+    out = AwsProfiles(parsed.get("profiles", {}))
+    out.sso_sessions = parsed.get("sso_sessions", {}) or {}
+    return out
 
 
 def _parsed(path: Path, load) -> dict:
@@ -149,11 +197,21 @@ def is_role_profile(profile: dict[str, str]) -> bool:
     return "role_arn" in profile and "web_identity_token_file" not in profile
 
 
+def is_sso_profile(profile: dict[str, str]) -> bool:
+    """A profile botocore's SSOProvider resolves: an account and a permission set, and no
+    role_arn (AssumeRole comes first in botocore's chain)."""
+    return ("role_arn" not in profile and "sso_account_id" in profile
+            and "sso_role_name" in profile)
+
+
 def profile_target(name: str, profiles: dict[str, dict[str, str]]) -> Target | None:
     """The target of AWS CLI profile ``name``, or None when it is no role to switch to (no
-    role_arn, or a web-identity profile: a source of credentials). Raises ProfileRefused
-    where botocore refuses the profile, InputError for a value IAM or STS would refuse."""
+    role_arn or SSO role, or a web-identity profile: a source of credentials). Raises
+    ProfileRefused where botocore refuses the profile, InputError for a value IAM or STS
+    would refuse."""
     profile = profiles[name]
+    if is_sso_profile(profile):
+        return _sso_profile_target(name, profile, getattr(profiles, "sso_sessions", {}))
     if not is_role_profile(profile):
         return None
     match = v.check_role_arn(profile["role_arn"])
@@ -208,6 +266,66 @@ def profile_target(name: str, profiles: dict[str, dict[str, str]]) -> Target | N
     )
 
 
+def _sso_profile_target(name: str, profile: dict[str, str], sessions: dict) -> Target:
+    session_name = profile.get("sso_session")
+    if session_name is not None:
+        session = sessions.get(session_name)
+        if session is None:
+            raise _refused("InvalidConfigError", error_msg=(
+                f'The specified sso-session does not exist: "{session_name}"'))
+        start_url, sso_region = session.get("sso_start_url"), session.get("sso_region")
+        missing = [k for k in ("sso_start_url", "sso_region") if not session.get(k)]
+    else:
+        start_url, sso_region = profile.get("sso_start_url"), profile.get("sso_region")
+        missing = [k for k in ("sso_start_url", "sso_region") if not profile.get(k)]
+    if missing:
+        raise _refused("InvalidConfigError", error_msg=(
+            f'The profile "{name}" is configured to use SSO but is missing required '
+            f'configuration: {", ".join(missing)}'))
+    from switcher.core.sso.sources import check_start_url
+
+    check_start_url(start_url)
+    region, _ = v.check_region_partition(profile.get("region") or sso_region)
+    return Target(
+        name=name,
+        kind=SSO_PROFILE,
+        account_id=v.check_account_id(profile["sso_account_id"]),
+        role_name=v.check_role_name(profile["sso_role_name"]),
+        region=region,
+        source=session_name or name,
+        region_from=None if profile.get("region") else "Identity Center",
+        sso_start_url=start_url,
+        sso_region=v.check_region(sso_region),
+    )
+
+
+def discovered_targets(config: Config) -> list[Target]:
+    """Every discovered target of the inventory, the ``[[discovered]]`` overlay applied:
+    JSON files only."""
+    from switcher.core.discovery import inventory
+
+    return [_from_discovered(role) for role in inventory.load_roles(config)]
+
+
+def _from_discovered(role) -> Target:
+    from switcher.core.discovery import inventory
+
+    if role.kind == inventory.SSO:
+        return Target(
+            name=role.target, kind=SSO, account_id=role.account_id, role_name=role.role_name,
+            region=role.region or "us-east-1", account_alias=role.account_alias,
+            color=role.color, source=role.source, browser=role.browser, hotkey=role.hotkey,
+            discovered=True, sso_start_url=role.start_url, sso_region=role.region,
+        )
+    # an organization's role: AssumeRole of role_name with the credentials of ``via``
+    return Target(
+        name=role.target, kind=ORG, account_id=role.account_id, role_name=role.role_name,
+        region=role.region or "us-east-1", account_alias=role.account_alias,
+        color=role.color, source=role.source, via=role.via, browser=role.browser,
+        hotkey=role.hotkey, discovered=True,
+    )
+
+
 def _profile_region(name: str, profiles: dict, partition: str) -> tuple[str, str | None]:
     """The profile's own region (botocore's answer), else the nearest region up its
     source_profile chain in the ARN's partition, else the partition's default."""
@@ -248,7 +366,10 @@ def profile_targets(profiles: dict[str, dict[str, str]] | None = None,
 
 
 def list_targets(config: Config, *, include_profiles: bool = True,
-                 profiles: dict[str, dict[str, str]] | None = None) -> list[Target]:
+                 profiles: dict[str, dict[str, str]] | None = None,
+                 include_discovered: bool = True) -> list[Target]:
+    """Our accounts' targets, then ~/.aws/config's profiles, then discovered targets; a
+    name or (account, role) already listed is not listed again."""
     targets = [t for account in config.accounts for t in account_targets(account)]
     if include_profiles:
         refused: list[tuple[str, str]] = []
@@ -267,6 +388,9 @@ def list_targets(config: Config, *, include_profiles: bool = True,
             t for t in found
             if t.name not in seen and (t.account_id, t.role_name) not in roles
         ]
+    if include_discovered:
+        seen = {t.name for t in targets}
+        targets += [t for t in discovered_targets(config) if t.name not in seen]
     return targets
 
 
@@ -311,8 +435,11 @@ def resolve(config: Config, name: str) -> Target:
             f"account {alias} has {len(account.roles)} roles; say which: "
             + ", ".join(f"{alias}/{r.name}" for r in account.roles)
         )
+    found = _discovered(config, name)
+    if found is not None:
+        return found
     profiles = read_aws_profiles()
-    if name in profiles and "role_arn" in profiles[name]:
+    if name in profiles and ("role_arn" in profiles[name] or is_sso_profile(profiles[name])):
         try:
             target = profile_target(name, profiles)
         except InputError as exc:
@@ -320,6 +447,18 @@ def resolve(config: Config, name: str) -> Target:
         if target:
             return target
     return _loosely(config, name, profiles)
+
+
+def _discovered(config: Config, name: str) -> Target | None:
+    """A discovered target by its name, any case when only one matches; JSON only, so a
+    cached switch to one stays off botocore."""
+    from switcher.core.discovery import inventory
+
+    roles = inventory.load_roles(config)
+    exact = [r for r in roles if r.target == name]
+    if not exact:
+        exact = [r for r in roles if r.target.casefold() == name.casefold()]
+    return _from_discovered(exact[0]) if len(exact) == 1 else None
 
 
 def _loosely(config: Config, name: str, profiles: dict[str, dict[str, str]]) -> Target:

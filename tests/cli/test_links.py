@@ -68,6 +68,37 @@ def test_link_refuses_a_role_with_an_external_id_without_showing_it(cli):
     assert "shared-secret-1" not in err
 
 
+SSO_PROFILE = """\
+[sso-session corp]
+sso_start_url = https://d-links.awsapps.com/start
+sso_region = eu-west-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 666666666666
+sso_role_name = Developer
+"""
+
+
+def test_link_of_an_identity_center_role_says_why_and_prints_the_shortcut(cli):
+    cli.aws_config.write_text(SSO_PROFILE)
+    code, out, err = cli("link", "dev")
+    # the shortcut does what was asked for: open the role in the console
+    assert (code, out) == (0, "https://d-links.awsapps.com/start/#/console?"
+                              "account_id=666666666666&role_name=Developer\n")
+    assert err == ("switcher: no Switch Role link for dev: it is an IAM Identity Center role, "
+                   "which the console's Switch Role form cannot reach; the access portal opens "
+                   "it; its shortcut:\n")
+
+
+def test_links_list_identity_center_roles_with_their_shortcut(cli):
+    cli.aws_config.write_text(SSO_PROFILE)
+    dev = json.loads(cli.ok("links", "--format", "json"))[-1]
+    assert (dev["target"], dev["url"]) == ("dev", None)
+    assert dev["reason"].endswith(": https://d-links.awsapps.com/start/#/console?"
+                                  "account_id=666666666666&role_name=Developer")
+
+
 def test_link_of_an_unknown_target(cli):
     assert cli("link", "nope/Admin") == (
         2, "", "switcher: unknown target 'nope/Admin'; see: switcher list\n")

@@ -1,5 +1,6 @@
-"""Export our targets as text other tools read: AWS CLI profiles (~/.aws/config) and the
-AWS Extend Switch Roles configuration. Both name a target's section the same way
+"""Export our targets as text other tools read: AWS CLI profiles (~/.aws/config; discovered
+Identity Center targets as ``sso-session`` profiles) and the AWS Extend Switch Roles
+configuration. Both name a target's section the same way
 (:func:`esr.section_names`), so the importer maps them back."""
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def to_aws_config(config: Config, command: str | None = None) -> str:
     ``credential_process`` profiles that run ``switcher creds``: a role_arn profile
     without source_profile is refused by botocore ("Partial credentials found in
     assume-role")."""
-    lines = ["# AWS CLI role profiles, exported by Switcher."]
+    lines = ["# AWS CLI profiles, exported by Switcher."]
     keyring = set(config.keyring_sources)
     names = esr.section_names(config)
     for account in config.accounts:
@@ -76,4 +77,33 @@ def to_aws_config(config: Config, command: str | None = None) -> str:
                 lines.append(f"external_id = {role.external_id}")
             if role.duration:
                 lines.append(f"duration_seconds = {role.duration}")
+    lines += _sso_profiles(config)
     return "\n".join(lines) + "\n"
+
+
+SSO_SCOPES = "sso:account:access"  # what the AWS CLI registers for role credentials
+
+
+def _sso_profiles(config: Config) -> list[str]:
+    """Discovered Identity Center targets as the AWS CLI's own SSO profiles: one
+    ``[sso-session]`` per source, one profile per target naming it, resolved by botocore's
+    SSO provider with the AWS CLI's sign-in (``aws sso login --sso-session NAME``)."""
+    from switcher.core.discovery import inventory
+    from switcher.core.sso.sources import url_key
+
+    roles = [r for r in inventory.load_roles(config) if r.kind == inventory.SSO]
+    sessions: dict[str, tuple[str, str]] = {}
+    for role in roles:
+        sessions.setdefault(role.source, (role.start_url, role.region))
+    lines: list[str] = []
+    for name, (url, region) in sessions.items():
+        lines += ["", f"[sso-session {name}]", f"sso_start_url = {url}",
+                  f"sso_region = {region}", f"sso_registration_scopes = {SSO_SCOPES}"]
+    for role in roles:
+        url, region = sessions[role.source]
+        if url_key(url) != url_key(role.start_url or ""):
+            continue  # two inventories under one name: the first one's portal wins
+        lines += ["", f"[profile {role.target}]", f"sso_session = {role.source}",
+                  f"sso_account_id = {role.account_id}", f"sso_role_name = {role.role_name}",
+                  f"region = {role.region}"]
+    return lines

@@ -76,8 +76,16 @@ def check_link_role_name(role_name: str) -> str:
     return role_name
 
 
+SSO_REASON = ("an IAM Identity Center role, which the console's Switch Role form cannot "
+              "reach; the access portal opens it")
+
+
 def unlinkable_reason(target) -> str | None:
     """Why the console's Switch Role form cannot reach ``target``; None when it can."""
+    if getattr(target, "is_sso", False):
+        # its IAM role is AWSReservedSSO_..., trusting only the Identity Center's SAML
+        # provider: no AssumeRole, so no Switch Role, reaches it
+        return f"{SSO_REASON}: {target.portal_url}"
     if target.external_id:
         return EXTERNAL_ID_REASON
     if len(target.role_name) > LINK_ROLE_MAX:
@@ -89,6 +97,8 @@ def unlinkable_reason(target) -> str | None:
 def check_switchable(target) -> None:
     """The console's Switch Role form has no field for an external id, and a short one
     for the role."""
+    if getattr(target, "is_sso", False):
+        raise InputError(f"{target.name} is {SSO_REASON}: {target.portal_url}")
     if target.external_id:
         raise InputError(
             f"{target.name} needs an external id, which the console's Switch Role form cannot send; "

@@ -91,3 +91,33 @@ def test_section_names_survive_botocore(tmp_path):
     path.write_text(exporter.to_aws_config(config))
     assert set(read_aws_profiles(path)) == {esr.section_name("prod", r.name)
                                              for r in config.accounts[0].roles}
+
+
+def test_discovered_identity_center_targets_export_as_sso_session_profiles(tmp_path, monkeypatch):
+    """What botocore's own loader reads back: one sso-session per source, one profile per
+    target naming it (the round trip through botocore's SSO provider is e2e)."""
+    from botocore.configloader import load_config
+
+    from switcher.core.discovery import inventory
+    from switcher.core.model import SsoSource
+
+    monkeypatch.setenv("SWITCHER_CACHE_DIR", str(tmp_path / "cache"))
+    url = "https://d-export.awsapps.com/start"
+    inventory.write(inventory.Inventory("sso", "corp", start_url=url, region="eu-west-1",
+                                        listed_at=1.0, complete=True, accounts={
+        "111122223333": {"id": "111122223333", "name": "Payments", "alias": "Payments",
+                         "email": "", "roles": ["Admin", "ReadOnly"], "first_seen": 1.0,
+                         "last_seen": 1.0, "error": None}}))
+    config = Config(sso=(SsoSource("corp", url, "eu-west-1"),),
+                    accounts=(Account("prod", "111111111111", roles=(Role("Admin"),),
+                                      source="base"),))
+    path = tmp_path / "exported"
+    path.write_text(exporter.to_aws_config(config))
+    parsed = load_config(str(path))
+    assert parsed["sso_sessions"] == {"corp": {
+        "sso_start_url": url, "sso_region": "eu-west-1",
+        "sso_registration_scopes": "sso:account:access"}}
+    assert parsed["profiles"]["Payments/ReadOnly"] == {
+        "sso_session": "corp", "sso_account_id": "111122223333", "sso_role_name": "ReadOnly",
+        "region": "eu-west-1"}
+    assert parsed["profiles"]["prod-Admin"]["source_profile"] == "base"

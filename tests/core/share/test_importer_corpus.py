@@ -42,6 +42,9 @@ def test_aws_cli_documented_profiles_list_as_botocore_resolves_them():
         # a web-identity profile is a source; the role over it is one AssumeRole from it
         "after-web-identity": ("456789012345", "deployer", "us-east-1", "default",
                                "web-identity", None, None),
+        # an Identity Center profile is a target of its own (GetRoleCredentials), named
+        # by its sso-session
+        "dev-sso": ("567890123456", "ReadOnly", "us-west-2", None, "my-sso", None, None),
         "chained-from-sso": ("678901234567", "AuditRole", "us-west-2", "profile dev-sso",
                              "dev-sso", None, None),
         "from-process": ("789012345678", "ProcessRole", "ap-southeast-2", None, "process",
