@@ -41,10 +41,46 @@ def choice_for(target: Target, settings: Settings) -> BrowserChoice:
     )
 
 
-def open_for_target(url: str, target: Target, settings: Settings) -> str:
-    """Open ``url`` in the browser chosen for ``target``; see ``open_url``."""
+def open_for_target(url: str, target: Target, settings: Settings, *,
+                    isolated: bool = False) -> str:
+    """Open ``url`` in the browser chosen for ``target``, or with ``isolated`` in that
+    browser's isolated profile for the account (see ``isolated_choice``); see ``open_url``."""
     choice = choice_for(target, settings)
+    if isolated:
+        choice = isolated_choice(choice)
     return open_url(url, account=choice.account, color=choice.color, spec_text=choice.spec_text)
+
+
+def browser_key(choice: BrowserChoice) -> str:
+    """The browser and profile a choice opens in, as one string: what the console ledger
+    counts identities by. A per-account profile or container is its own browser."""
+    spec = browser_spec.parse(choice.spec_text)
+    if spec.isolated or spec.container:
+        return f"{spec}:{choice.account}"
+    return str(spec)
+
+
+def isolated_spec(spec_text: str | None) -> str | None:
+    """The same browser with a per-account profile (Chromium's ``isolated``, Firefox's
+    container), or None when the browser has none (the default browser, a command)."""
+    spec = browser_spec.parse(spec_text)
+    if spec.kind in browser_spec.CHROMIUM_FAMILY:
+        return f"{spec.kind}:isolated"
+    if spec.kind == "firefox":
+        return "firefox:container"
+    if spec.kind == "granted-containers":
+        return str(spec)
+    return None
+
+
+def isolated_choice(choice: BrowserChoice) -> BrowserChoice:
+    spec_text = isolated_spec(choice.spec_text)
+    if spec_text is None:
+        raise InputError(
+            f"browser {browser_spec.parse(choice.spec_text)} has no isolated profile; choose "
+            "chromium:isolated or firefox:container for this account"
+        )
+    return BrowserChoice(account=choice.account, color=choice.color, spec_text=spec_text)
 
 
 def open_url(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:

@@ -42,6 +42,8 @@ class ConsoleRequest:
     destination: str  # the console page to land on
     federation: str  # the getSigninToken endpoint the credentials will be posted to
     logout_first: bool
+    # set when logout-first was asked but multi-session mode skips it: the front end says so
+    note: str | None = None
 
     @property
     def target(self) -> Target:
@@ -53,6 +55,9 @@ def credentials_request(config: Config, target: Target, *, duration=None,
     # botocore reads these only when it builds the STS client, after the keyring and the
     # source credentials; a typo in one is the caller's mistake, found here
     v.check_endpoint_env(os.environ)
+    if duration is not None and target.is_sso:
+        raise InputError(f"{target.name} is an IAM Identity Center role: its session lasts as "
+                         "long as its permission set says; drop --duration")
     if duration is not None:
         # a via target is known to be chained; a profile source may still turn out so
         duration = v.check_duration(duration, chained=bool(target.via))
@@ -77,11 +82,34 @@ def console_request(config: Config, target: Target, *, region=None, service=None
     from switcher.core.aws import signin  # stdlib only, but HTTP: not for the creds path
 
     page, federation = signin.landing(region, partition, service=service, destination=destination)
+    logout_first, note = resolve_logout_first(config, target, logout_first)
+    return ConsoleRequest(credentials, region, partition, page, federation, logout_first, note)
+
+
+MULTI_SESSION_NOTE = ("logout-first skipped: AWS console multi-session is on in this browser, "
+                      "so this identity is added beside the ones already signed in")
+
+
+def multi_session(config: Config, target: Target) -> bool:
+    """Whether the browser ``target`` opens in holds several console identities at once:
+    the account's own setting, else the global one."""
+    on = getattr(target, "multi_session", None)
+    return config.settings.multi_session if on is None else bool(on)
+
+
+def resolve_logout_first(config: Config, target: Target,
+                         asked: bool | None = None) -> tuple[bool, str | None]:
+    """The flag's, else the target's, else the settings' logout-first, and a note when
+    multi-session mode overrides it: the console answers the logout wrapper with HTTP 400
+    there, while a plain sign-in adds the identity."""
+    logout_first = asked
     if logout_first is None:
         logout_first = target.logout_first
     if logout_first is None:
         logout_first = config.settings.logout_first
-    return ConsoleRequest(credentials, region, partition, page, federation, bool(logout_first))
+    if logout_first and multi_session(config, target):
+        return False, MULTI_SESSION_NOTE
+    return bool(logout_first), None
 
 
 def _console_region(region: str, target: Target) -> tuple[str, str]:

@@ -30,10 +30,12 @@ from typing import Any
 from switcher.core import config as config_store
 from switcher.core import paths
 from switcher.core import targets as targets_mod
+from switcher.core.console_ledger import Identity, Ledger
 from switcher.core.errors import Cancelled, ConfigError, InputError, SwitcherError
 from switcher.core.model import Config
 from switcher.core.targets import Target
 from switcher.core.usage import UsageState
+from switcher.gui import console_limit
 from switcher.gui.clipboard import Clipboard
 from switcher.gui.error_text import for_gui
 from switcher.gui.jobs import Jobs
@@ -47,6 +49,10 @@ MfaAsk = Callable[[Target, str], str]  # in a worker: a code, or raises Cancelle
 # Opens a sign-in URL as core.browser_open.open_url does (url, *, account, color,
 # spec_text) and returns the browser it used.
 BrowserOpener = Callable[..., str]
+# On the main thread, before a sixth console identity in one multi-session browser:
+# (target name, browser key, the isolated spec or None) -> console_limit.OPEN_ISOLATED,
+# OPEN_HERE, or None to cancel
+IdentityOffer = Callable[[str, str, "str | None"], "str | None"]
 
 
 def _open_in_browser(url: str, *, account: str, color: str | None, spec_text: str | None) -> str:
@@ -94,6 +100,9 @@ class Outcome:
     expiration: datetime | None = None  # end of the session the switch used, when known
     # the session was made, then a later step (starting the browser, rendering) failed
     error: Exception | None = None
+    # the console identity a browser now holds, for the ledger (written on the main thread)
+    identity: Identity | None = None
+    multi_session: bool = False  # the browser keeps it beside others, not instead of them
 
 
 def find_target(config: Config, targets: list[Target] | None, name: str) -> Target:
@@ -113,20 +122,42 @@ def cached_expiration(core: Any, target: Target) -> datetime | None:
 
 
 def console_job(core: Any, config: Config, targets: list[Target] | None, name: str,
-                region: str | None, mfa: MfaAsk, open_browser: BrowserOpener) -> Outcome:
-    from switcher.core.browser_open import choice_for
+                region: str | None, mfa: MfaAsk, open_browser: BrowserOpener, *,
+                ledger: Ledger | None = None,
+                offer: Callable[[str, str, str | None], str | None] | None = None) -> Outcome:
+    from switcher.core import browser_open
+    from switcher.core.request import multi_session, resolve_logout_first
 
     target = find_target(config, targets, name)
+    choice = browser_open.choice_for(target, config.settings)
+    key = browser_open.browser_key(choice)
+    shared = multi_session(config, target)
+    if (shared and ledger is not None and offer is not None
+            and ledger.would_exceed(key, target.account_id, target.role_name)):
+        # asked before the switch: a cancel costs no AssumeRole
+        answer = offer(target.name, key, browser_open.isolated_spec(choice.spec_text))
+        if answer is None:
+            raise Cancelled("a sixth console identity was not opened")
+        if answer == console_limit.OPEN_ISOLATED:
+            choice = browser_open.isolated_choice(choice)
+            key = browser_open.browser_key(choice)
     url = core.console_url(config, target, region=region, mfa_prompt=mfa)
     expiration = cached_expiration(core, target)
-    choice = choice_for(target, config.settings)
     try:
         used = open_browser(url, account=choice.account, color=choice.color,
                             spec_text=choice.spec_text)
     except Exception as exc:  # noqa: BLE001 - reported as usual; the session is still noted
         return Outcome(target, "", expiration, exc)
+    identity = None
+    if expiration is not None:
+        identity = Identity(browser=key, target=target.name, account_id=target.account_id,
+                            role=target.role_name, expires=expiration.timestamp())
     where = f" in {region}" if region else ""
-    return Outcome(target, f"Console for {target.name}{where} opened ({used})", expiration)
+    message = f"Console for {target.name}{where} opened ({used})"
+    _, note = resolve_logout_first(config, target)
+    if note:
+        message += f"; {note}"
+    return Outcome(target, message, expiration, identity=identity, multi_session=shared)
 
 
 def credentials_job(core: Any, config: Config, targets: list[Target] | None, name: str,
@@ -162,6 +193,15 @@ def mfa_via_main(jobs: Jobs, prompt: MfaPrompt | None) -> MfaAsk:
     return ask
 
 
+def offer_via_main(jobs: Jobs, prompt: IdentityOffer) -> Callable[[str, str, str | None], str | None]:
+    """The sixth-identity question for a worker: asked on the main thread, then waited for."""
+
+    def ask(name: str, browser: str, isolated: str | None) -> str | None:
+        return jobs.call_on_main(lambda: prompt(name, browser, isolated), default=None)
+
+    return ask
+
+
 class Controller(QObject):
     targets_changed = Signal()
     busy_changed = Signal(bool)
@@ -181,6 +221,8 @@ class Controller(QObject):
         clipboard: Clipboard | None = None,
         launcher: BrowserOpener | None = None,
         mfa_prompt: MfaPrompt | None = None,
+        identity_offer: IdentityOffer | None = None,
+        ledger: Ledger | None = None,
         core: Any = None,
         jobs: Jobs | None = None,
         watch: bool = True,
@@ -193,6 +235,8 @@ class Controller(QObject):
         self.clipboard = clipboard or Clipboard(self)
         self.launcher = launcher or _open_in_browser
         self.mfa_prompt = mfa_prompt
+        self.identity_offer = identity_offer or console_limit.ask
+        self.ledger = ledger or Ledger()
         self.core = core or _CoreAdapter()
         self.jobs = jobs or Jobs(parent=self)
         self.jobs.active_changed.connect(self._on_active_changed)
@@ -337,7 +381,9 @@ class Controller(QObject):
 
     def open_console(self, name: str, region: str | None = None) -> None:
         args = (self.core, self._config, self._targets, name, region, self._mfa(), self.launcher)
-        self._start(name, "console", lambda: console_job(*args), lambda outcome: outcome.text)
+        ledger, offer = self.ledger, offer_via_main(self.jobs, self.identity_offer)
+        self._start(name, "console", lambda: console_job(*args, ledger=ledger, offer=offer),
+                    lambda outcome: outcome.text)
 
     def copy_credentials(self, name: str, fmt: str | None = None) -> None:
         fmt = fmt or self._config.settings.creds_format
@@ -387,6 +433,9 @@ class Controller(QObject):
             outcome: Outcome = payload
             if outcome.expiration is not None:
                 self.session_tracker.note(outcome.target.name, outcome.expiration)
+            if outcome.identity is not None:
+                # a browser without multi-session mode holds one identity: the new one
+                self.ledger.record(outcome.identity, single=not outcome.multi_session)
             if outcome.error is not None:
                 self._fail(name, action, outcome.error)
                 return
@@ -457,6 +506,11 @@ class Controller(QObject):
 
     def check_expiry(self) -> None:
         self.session_tracker.check_expiry()
+
+    def console_identities(self) -> dict[str, list[Identity]]:
+        """The live console identities Switcher signed into each browser (the ledger's key),
+        soonest to expire first. A small local file: no keyring, no network."""
+        return self.ledger.by_browser()
 
     def shutdown(self) -> None:
         self.jobs.close()

@@ -28,3 +28,8 @@ BROWSER_CHOICES = (
 # account's logout_first: (label, config value; None = use the general setting)
 LOGOUT_CHOICES = (("Use the general setting", None), ("Always sign out first", True),
                   ("Never sign out first", False))
+
+# the console's multi-session opt-in is the browser's, not Switcher's: the setting says so
+MULTI_SESSION_LABEL = "AWS console multi-session is on in this browser"
+MULTI_SESSION_TIP = ("The console then keeps up to 5 identities at once: sign-out first is "
+                     "skipped, and a sixth is offered an isolated profile.")

@@ -8,6 +8,7 @@ import pytest
 
 from switcher.core import browser_open
 from switcher.core.browser_open import BrowserChoice, choice_for, open_for_target
+from switcher.core.errors import InputError
 from switcher.core.model import Settings
 from switcher.core.targets import Target
 
@@ -50,3 +51,32 @@ def test_open_for_target_opens_the_chosen_browser(monkeypatch):
     assert used == "firefox"
     assert calls == [("https://example.test/login",
                       {"account": "dev", "color": "B7CA9D", "spec_text": "firefox"})]
+
+
+@pytest.mark.parametrize("spec,key", [
+    (None, "default"),
+    ("chrome:profile=Work", "chrome:profile=Work"),
+    ("firefox", "firefox"),
+    ("chromium:isolated", "chromium:isolated:dev"),  # a profile of its own per account
+    ("firefox:container", "firefox:container:dev"),
+])
+def test_the_ledger_key_is_the_browser_and_profile_the_target_opens_in(spec, key):
+    assert browser_open.browser_key(choice_for(_target(browser=spec), Settings())) == key
+
+
+@pytest.mark.parametrize("spec,isolated", [
+    ("chrome", "chrome:isolated"),
+    ("brave:profile=Work", "brave:isolated"),
+    ("firefox", "firefox:container"),
+    ("granted-containers", "granted-containers"),
+    (None, None),
+    ("cmd:mybrowser {url}", None),
+])
+def test_the_isolated_equivalent_of_a_browser(spec, isolated):
+    assert browser_open.isolated_spec(spec) == isolated
+
+
+def test_a_browser_without_an_isolated_profile_is_refused_in_one_line():
+    with pytest.raises(InputError, match="has no isolated profile") as info:
+        browser_open.isolated_choice(choice_for(_target(), Settings()))
+    assert "\n" not in str(info.value)

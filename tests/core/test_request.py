@@ -175,6 +175,32 @@ def test_logout_first_flag_then_account_then_settings(flag, account, setting, ex
     assert request.console_request(config, target, logout_first=flag).logout_first is expected
 
 
+@pytest.mark.parametrize("flag,logout,multi,account_multi,expected,noted", [
+    (True, None, True, None, False, True),  # the flag is overridden, with a note
+    (None, True, True, None, False, True),  # the account's logout-first likewise
+    (None, None, True, None, False, False),  # nothing asked: nothing to say
+    (True, None, True, False, True, False),  # this account's browser is not multi-session
+    (True, None, False, True, False, True),  # only this account's browser is
+    (True, None, False, None, True, False),  # off everywhere: as before
+])
+def test_multi_session_wins_over_logout_first(flag, logout, multi, account_multi, expected,
+                                              noted):
+    config = replace(CONFIG, settings=Settings(multi_session=multi))
+    target = replace(resolve(config, "dev/Admin"), logout_first=logout,
+                     multi_session=account_multi)
+    asked = request.console_request(config, target, logout_first=flag)
+    assert asked.logout_first is expected
+    assert (asked.note == request.MULTI_SESSION_NOTE) is noted
+    assert "\n" not in request.MULTI_SESSION_NOTE
+
+
+def test_the_account_multi_session_reaches_its_targets():
+    config = replace(CONFIG, settings=Settings(logout_first=True))
+    config = config.with_account(replace(config.account("dev"), multi_session=True))
+    assert request.console_request(config, resolve(config, "dev/Admin")).logout_first is False
+    assert request.console_request(config, resolve(config, "gov/Audit")).logout_first is True
+
+
 # The order in which a caller has always met these errors: the first mistake it makes
 # in this list is the one it is told about.
 ORDERED = [

@@ -249,6 +249,14 @@ def test_console_url_logout_first_precedence(env, calls, login_calls):
     assert len(calls) == 1
 
 
+def test_console_url_never_wraps_a_multi_session_browser_in_a_logout(env, calls, login_calls):
+    multi = replace(CONFIG, settings=Settings(logout_first=True, multi_session=True))
+    switch.console_url(multi, resolve(multi, "dev/Admin"))
+    switch.console_url(multi, resolve(multi, "dev/Admin"), logout_first=True)
+    switch.console_url(multi, replace(resolve(multi, "dev/Admin"), multi_session=False))
+    assert [kw["logout_first"] for _, kw in login_calls] == [False, False, True]
+
+
 @pytest.mark.parametrize("region,other", [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
 def test_console_url_refuses_a_region_of_another_partition(env, calls, login_calls, region, other):
     # commercial credentials must never be posted to another partition's sign-in host

@@ -11,7 +11,7 @@ from dataclasses import replace
 from switcher.core import browser_spec, hotkeys, keyspec
 from switcher.core.model import CREDS_FORMATS, Settings
 from switcher.gui.key_capture import KeyCaptureEdit
-from switcher.gui.labels import FORMAT_LABELS
+from switcher.gui.labels import FORMAT_LABELS, MULTI_SESSION_LABEL, MULTI_SESSION_TIP
 from switcher.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -77,6 +77,9 @@ class GeneralPage(QWidget):
                                       objectName="logoutFirst")
         self.logout_first.setToolTip("Breaks the console's multi-session mode; leave off if you use it.")
         self.logout_first.toggled.connect(lambda _b: self.edited.emit())
+        self.multi_session = QCheckBox(MULTI_SESSION_LABEL, objectName="multiSession")
+        self.multi_session.setToolTip(MULTI_SESSION_TIP)
+        self.multi_session.toggled.connect(lambda _b: self.edited.emit())
         self.duration = QSpinBox(objectName="defaultDuration")
         self.duration.setRange(0, 43200)
         self.duration.setSingleStep(900)
@@ -114,7 +117,7 @@ class GeneralPage(QWidget):
         layout.addWidget(search)
         layout.addWidget(group("Console and browser", [
             ("Default browser:", self.browser), ("", self.browser_field.label),
-            ("Sign-out:", self.logout_first)]))
+            ("Sign-out:", self.logout_first), ("Multi-session:", self.multi_session)]))
         layout.addWidget(group("Credentials", [
             ("Copy as:", self.creds_format), ("Clear clipboard after:", self.clear_delay),
             ("Default session length:", self.duration), ("", self.duration_error),
@@ -131,6 +134,7 @@ class GeneralPage(QWidget):
         self.clear_delay.setValue(int(settings.clipboard_clear_seconds))
         self.creds_format.setCurrentIndex(CREDS_FORMATS.index(settings.creds_format))
         self.logout_first.setChecked(settings.logout_first)
+        self.multi_session.setChecked(settings.multi_session)
         self.duration.setValue(settings.default_duration or 0)
         self.mfa_process.setText(settings.mfa_process or "")
         self.start_at_login.setChecked(start_at_login or settings.start_at_login)
@@ -176,6 +180,7 @@ class GeneralPage(QWidget):
             clipboard_clear_seconds=self.clear_delay.value(),
             creds_format=self.creds_format.currentData(),
             logout_first=self.logout_first.isChecked(),
+            multi_session=self.multi_session.isChecked(),
             default_duration=duration,
             mfa_process=self.mfa_process.text().strip() or None,
             start_at_login=self.start_at_login.isChecked(),

@@ -23,3 +23,17 @@ def test_hotkey_problems_from_the_backend_are_shown_inline(qtbot, window):
     window.general.show_hotkey_status({"hotkeys": {"Ctrl+Alt+A": "ok"}})
     assert window.general.hotkey_status.isHidden()
 
+
+
+def test_the_multi_session_checkbox_saves_the_global_setting(qtbot, window, core_env):
+    from switcher.core import config as config_store
+
+    box = window.general.multi_session
+    assert box.text() == "AWS console multi-session is on in this browser"
+    assert not box.isChecked()
+    box.setChecked(True)
+    assert window.save() is True
+    assert config_store.load(core_env).settings.multi_session is True
+    box.setChecked(False)
+    assert window.save() is True
+    assert config_store.load(core_env).settings.multi_session is False
