@@ -1,9 +1,12 @@
-"""``switcher creds`` (cold and cached) against ``awsume PROFILE -s`` and ``aws sts
-assume-role``, all on the same in-process moto server, in one run.
+"""``switcher creds`` (cold, cached in the keyring, and answered by a running tray from its
+memory) against ``awsume PROFILE -s``, ``aws sts assume-role`` and a bare ``python -c
+pass``, all on the same in-process moto server, in one run.
 
     .venv/bin/python bench/bench_creds.py [--runs N]
 
-Budgets: cold <= 0.8x awsume, cached <= 0.3x awsume. Every tool runs as a
+Budgets: cold <= 0.8x awsume, cached <= 0.3x awsume; against ``python -c pass``: cached
+<= 4x, from the tray <= 2.5x. The tray runs offscreen with its own runtime dir, so the
+other commands do not see it. Every tool runs as a
 fresh subprocess, interleaved round by round so machine noise hits all of them alike; the
 figure per tool is the median. The cache needs a keyring, so the bench starts its own
 private D-Bus + gnome-keyring-daemon (never the developer's). Exit status 1 when a budget
@@ -28,8 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BIN = Path(sys.executable).parent
+ENVS: dict[str, dict[str, str]] = {}  # "tray": sees the running tray; "plain": python -c pass
 ROLE_ARN = "arn:aws:iam::123456789012:role/Bench"
 BUDGETS = {"cold": 0.8, "cached": 0.3}
+PYTHON_BUDGETS = {"cached": 4.0, "tray": 2.5}  # x a bare `python -c pass`
 
 
 def start_keyring(stack: ExitStack, root: Path) -> dict[str, str]:
@@ -81,6 +86,8 @@ def build_env(root: Path, moto_url: str, keyring_env: dict[str, str]) -> dict[st
 COMMANDS = {
     "switcher cold": [str(BIN / "switcher"), "creds", "bench", "--format", "json", "--refresh"],
     "switcher cached": [str(BIN / "switcher"), "creds", "bench", "--format", "json"],
+    "switcher tray": [str(BIN / "switcher"), "creds", "bench", "--format", "json"],
+    "python -c pass": [sys.executable, "-c", "pass"],
     # awsume is a shell function in real use: it must be sourced, not executed
     "awsume -s": ["bash", "-c", 'source "$0" bench -s', str(BIN / "awsume")],
     "aws sts assume-role": [str(BIN / "aws"), "sts", "assume-role", "--profile", "base",
@@ -89,7 +96,32 @@ COMMANDS = {
 }
 
 
+def start_tray(stack: ExitStack, root: Path, env: dict[str, str]) -> dict[str, str]:
+    """A ``switcher tray`` (offscreen) with a runtime dir of its own; the env that sees it."""
+    from tests.fixtures.tools import stop_process
+    from tests.fixtures.tray import wait_for_ready_line
+
+    (root / "tray-runtime").mkdir(mode=0o700)
+    tray_env = {**env, "SWITCHER_RUNTIME_DIR": str(root / "tray-runtime"),
+                "QT_QPA_PLATFORM": "offscreen", "SWITCHER_NO_FIRST_RUN": "1"}
+    proc = subprocess.Popen([str(BIN / "switcher"), "tray"], env=tray_env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    stack.callback(stop_process, proc, 10)
+    wait_for_ready_line(proc)
+    deadline = time.monotonic() + 60
+    while subprocess.run([str(BIN / "switcher"), "status"], env=tray_env,
+                         capture_output=True).returncode != 0:
+        if time.monotonic() > deadline:
+            sys.exit("bench_creds: the tray never answered `switcher status`")
+        time.sleep(0.1)
+    return tray_env
+
+
 def run_once(name: str, env: dict[str, str]) -> tuple[float, str]:
+    if name == "switcher tray":
+        env = ENVS["tray"]
+    elif name == "python -c pass":
+        env = ENVS["plain"]
     started = time.perf_counter()
     done = subprocess.run(COMMANDS[name], env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=120)
@@ -116,6 +148,8 @@ def verify(moto_url: str, env: dict[str, str]) -> None:
     import boto3
 
     for name in COMMANDS:
+        if name == "python -c pass":
+            continue
         _, out = run_once(name, env)
         key = access_key_of(name, out)
         if name == "awsume -s":
@@ -150,7 +184,16 @@ def main() -> int:
         aws = Stack().start()
         stack.callback(aws.stop)
         env = build_env(root, aws.moto_url, start_keyring(stack, root))
+        (root / "runtime").mkdir(mode=0o700)
+        env["SWITCHER_RUNTIME_DIR"] = str(root / "runtime")  # no tray here
+        ENVS["plain"] = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        ENVS["tray"] = start_tray(stack, root, env)
         verify(aws.moto_url, env)
+        run_once("switcher tray", env)  # the first was a miss; this one is from memory
+        hits = json.loads(subprocess.run([str(BIN / "switcher"), "status"], env=ENVS["tray"],
+                                         capture_output=True, text=True).stdout)
+        if hits.get("broker", {}).get("memory_hits", 0) < 1:
+            sys.exit("bench_creds: the tray did not answer from its memory")
         times: dict[str, list[float]] = {name: [] for name in COMMANDS}
         for _ in range(opts.runs):
             for name in COMMANDS:  # interleaved: noise spreads over every tool
@@ -168,6 +211,12 @@ def main() -> int:
         verdict = "ok" if ratio <= budget else "MISSED"
         failed |= ratio > budget
         print(f"budget {kind:<7} {ratio:.2f}x awsume (<= {budget}x): {verdict}")
+    python = median["python -c pass"]
+    for kind, budget in PYTHON_BUDGETS.items():
+        ratio = median[f"switcher {kind}"] / python
+        verdict = "ok" if ratio <= budget else "MISSED"
+        failed |= ratio > budget
+        print(f"budget {kind:<7} {ratio:.2f}x python -c pass (<= {budget}x): {verdict}")
     return 1 if failed else 0
 
 

@@ -15,21 +15,26 @@ import json
 import socket
 import sys
 import time
-from typing import Any
 
 from switcher.core.errors import InputError, NoTrayError, SwitcherError
 from switcher.core.paths import socket_path
 
 PROTOCOL = 1
-COMMANDS = ("show", "status", "quit", "ping")
+# The broker's commands hand out secrets: the tray answers them only to a peer of its own
+# uid (SO_PEERCRED), and only over this 0600 socket in a 0700 directory.
+BROKER_COMMANDS = ("credentials", "console_url")
+COMMANDS = ("show", "status", "quit", "ping", *BROKER_COMMANDS)
 MAX_LINE = 64 * 1024
+# A broker request may wait on a person: an MFA code typed, an approval clicked.
+BROKER_TIMEOUT = 600.0
+CONNECT_TIMEOUT = 5.0
 
 
-def encode(message: dict[str, Any]) -> bytes:
+def encode(message: dict[str, object]) -> bytes:
     return (json.dumps({"v": PROTOCOL, **message}, separators=(",", ":")) + "\n").encode()
 
 
-def decode(line: bytes) -> dict[str, Any]:
+def decode(line: bytes) -> dict[str, object]:
     try:
         data = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -49,16 +54,49 @@ NO_TRAY = "no Switcher tray is running (start one with: switcher tray)"
 REFUSED_GRACE = 0.5  # seconds: a tray that is starting has bound its socket, not listened yet
 
 
-def request(cmd: str, timeout: float = 5.0, **fields: Any) -> dict[str, Any]:
+class TrayFailed(SwitcherError):
+    """A broker request the tray tried and failed: its message and exit code are the ones
+    the CLI would have given doing the work itself."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def request(cmd: str, timeout: float = 5.0, **fields: object) -> dict[str, object]:
     """Send one command to the running tray; NoTrayError (exit 3) when none answers,
     TrayRefused when it answers with an error."""
+    return _check(_exchange(cmd, timeout, fields))
+
+
+def broker(cmd: str, **fields: object) -> dict[str, object] | None:
+    """Ask the running tray to do a credentials command; None when no tray can do it (none
+    runs, or an older one that does not know the command), so the caller does the work
+    itself. A failure of the tray's is TrayFailed, with the CLI's own words and exit code."""
+    if sys.platform == "win32":
+        return None  # named pipes carry no peer uid the tray could check
+    try:
+        reply = _exchange(cmd, BROKER_TIMEOUT, {k: v for k, v in fields.items() if v is not None})
+    except NoTrayError:
+        return None
+    if reply.get("ok") is not False:
+        return reply
+    code = reply.get("exit_code")
+    if not isinstance(code, int) or isinstance(code, bool):
+        return None  # a tray from before the broker: "unknown command"
+    why = " ".join(str(reply.get("error") or "the tray gave no reason").split())[:500]
+    raise TrayFailed(why, code if 0 < code < 126 else 1)
+
+
+def _exchange(cmd: str, timeout: float, fields: dict[str, object]) -> dict[str, object]:
     if sys.platform == "win32":  # named pipes: only Qt speaks them conveniently
-        return _check(_request_qt(cmd, timeout, **fields))
+        return _request_qt(cmd, timeout, **fields)
     path = socket_path()
     if not path.exists():
         raise NoTrayError(NO_TRAY)
-    give_up = time.monotonic() + timeout
-    sock = _connect(path, give_up)
+    started = time.monotonic()
+    sock = _connect(path, started + min(timeout, CONNECT_TIMEOUT))
+    give_up = started + timeout
     try:
         sock.settimeout(max(give_up - time.monotonic(), 0.05))
         sock.sendall(encode({"cmd": cmd, **fields}))
@@ -81,7 +119,7 @@ def request(cmd: str, timeout: float = 5.0, **fields: Any) -> dict[str, Any]:
     reply = decode(buf.strip())
     if reply.get("v") != PROTOCOL:
         raise InputError(f"the running tray speaks protocol {reply.get('v')!r}, not {PROTOCOL}; restart it")
-    return _check(reply)
+    return reply
 
 
 def _connect(path, give_up: float) -> socket.socket:
@@ -118,14 +156,14 @@ def _connect(path, give_up: float) -> socket.socket:
         pause = min(pause * 2, 0.1)
 
 
-def _check(reply: dict[str, Any]) -> dict[str, Any]:
+def _check(reply: dict[str, object]) -> dict[str, object]:
     if reply.get("ok") is False:
         why = " ".join(str(reply.get("error") or "no reason given").split())[:300]
         raise TrayRefused(f"the Switcher tray refused the request: {why}")
     return reply
 
 
-def _request_qt(cmd: str, timeout: float, **fields: Any) -> dict[str, Any]:
+def _request_qt(cmd: str, timeout: float, **fields: object) -> dict[str, object]:
     from PySide6.QtNetwork import QLocalSocket
 
     sock = QLocalSocket()

@@ -87,3 +87,58 @@ def test_a_refusal_is_one_line(runtime):
     thread.join(5)
     assert str(info.value) == "the Switcher tray refused the request: unknown command 'fly' (known: show)"
     assert info.value.exit_code == 1
+
+
+def test_broker_with_no_tray_is_none_so_the_cli_works_alone(runtime):
+    assert ipc.broker("credentials", target="dev/Admin") is None
+
+
+def test_broker_falls_back_on_a_tray_that_does_not_know_the_command(runtime):
+    # a tray from before the broker answers "unknown command" without an exit code
+    thread = _one_reply_server({"v": ipc.PROTOCOL, "ok": False,
+                                "error": "unknown command 'credentials' (known: show)"})
+    assert ipc.broker("credentials", target="dev/Admin") is None
+    thread.join(5)
+
+
+def test_brokers_failure_keeps_the_trays_line_and_exit_code(runtime):
+    thread = _one_reply_server({"v": ipc.PROTOCOL, "ok": False, "exit_code": 2,
+                                "error": "unknown target\n'nosuch'"})
+    with pytest.raises(ipc.TrayFailed) as info:
+        ipc.broker("credentials", target="nosuch")
+    thread.join(5)
+    assert str(info.value) == "unknown target 'nosuch'" and info.value.exit_code == 2
+
+
+@pytest.mark.parametrize("code", [0, 200, True, "2"])
+def test_an_exit_code_out_of_range_is_1(runtime, code):
+    thread = _one_reply_server({"v": ipc.PROTOCOL, "ok": False, "exit_code": code,
+                                "error": "no"})
+    if code is True or code == "2":
+        assert ipc.broker("credentials", target="x") is None  # not an exit code at all
+    else:
+        with pytest.raises(ipc.TrayFailed) as info:
+            ipc.broker("credentials", target="x")
+        assert info.value.exit_code == 1
+    thread.join(5)
+
+
+def test_broker_sends_the_request_fields_and_leaves_out_the_unset(runtime):
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(paths.socket_path()))
+    listener.listen(1)
+    seen = {}
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            seen["line"] = conn.recv(4096)
+            conn.sendall(b'{"v":1,"ok":true,"credentials":{}}\n')
+        listener.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ipc.broker("credentials", target="dev/Admin", duration=900, mfa_code=None)["ok"]
+    thread.join(5)
+    assert json.loads(seen["line"]) == {"v": ipc.PROTOCOL, "cmd": "credentials",
+                                        "target": "dev/Admin", "duration": 900}

@@ -19,10 +19,10 @@ __switcher_has_sub() {
 __switcher_opts() {
     case "$1" in
         switcher) printf '%s\n' -h --help --sandbox --version ;;
-        switcher/add) printf '%s\n' -h --help --account --role --source --region --color --mfa-serial --external-id --duration --via ;;
+        switcher/add) printf '%s\n' -h --help --account --role --source --region --color --mfa-serial --external-id --duration --via --confirm ;;
         switcher/remove) printf '%s\n' -h --help ;;
         switcher/list) printf '%s\n' -h --help --json ;;
-        switcher/login) printf '%s\n' -h --help --region --service --destination --duration --logout-first --mfa-code --stdout ;;
+        switcher/login) printf '%s\n' -h --help --region --service --destination --duration --logout-first --mfa-code --stdout --isolated ;;
         switcher/link) printf '%s\n' -h --help ;;
         switcher/links) printf '%s\n' -h --help --format ;;
         switcher/creds) printf '%s\n' -h --help --format --duration --mfa-code --refresh ;;

@@ -76,6 +76,7 @@ complete -c switcher -n '__switcher_at switcher/add' -l mfa-serial -d 'MFA devic
 complete -c switcher -n '__switcher_at switcher/add' -l external-id -d 'external id the given --role(s) require' -x
 complete -c switcher -n '__switcher_at switcher/add' -l duration -d 'session length in seconds for the given --role(s) (900-43200; chained <= 3600)' -x
 complete -c switcher -n '__switcher_at switcher/add' -l via -d 'assume through this target (role chaining)' -x -a '(__switcher_targets)'
+complete -c switcher -n '__switcher_at switcher/add' -l confirm -d 'the given --role(s) hand out credentials only after a click in the tray'
 complete -c switcher -n '__switcher_at switcher/remove' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/remove' -a '(__switcher_targets)'
 complete -c switcher -n '__switcher_at switcher/list' -s h -l help -d 'show this help message and exit'
@@ -88,6 +89,7 @@ complete -c switcher -n '__switcher_at switcher/login' -l duration -d 'session l
 complete -c switcher -n '__switcher_at switcher/login' -l logout-first -d 'sign out of any console session first (breaks multi-session mode)'
 complete -c switcher -n '__switcher_at switcher/login' -l mfa-code -d '6-digit code from the MFA device' -x
 complete -c switcher -n '__switcher_at switcher/login' -l stdout -d 'print the sign-in URL instead of opening it'
+complete -c switcher -n '__switcher_at switcher/login' -l isolated -d 'open in the browser\'s isolated profile for the account (chromium:isolated, firefox:container)'
 complete -c switcher -n '__switcher_at switcher/login' -a '(__switcher_targets)'
 complete -c switcher -n '__switcher_at switcher/link' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/link' -a '(__switcher_targets)'

@@ -56,6 +56,7 @@ def add(args) -> int:
             ("external_id", args.external_id),
             ("duration", args.duration),
             ("via", args.via),
+            ("confirm", getattr(args, "confirm", None)),
             # with --role the device belongs to those roles; without, to the whole account
             ("mfa_serial", mfa_serial if args.role else None),
         )
@@ -64,7 +65,7 @@ def add(args) -> int:
     if args.via and args.duration is not None:
         v.check_duration(args.duration, chained=True)
     if role_options and not args.role:
-        raise InputError("--external-id, --duration and --via apply to roles: add --role NAME")
+        raise InputError("--external-id, --duration, --via and --confirm apply to roles: add --role NAME")
 
     def change(config: Config) -> Config:
         # exact: "add PROD" next to "prod" is another account (aliases may differ in case)
@@ -202,13 +203,17 @@ def _source_label(target) -> str:
         return f"via {target.via}"  # chained: the via target's session is the source
     if target.credential_source:
         return f"credential_source {target.credential_source}"
+    if target.is_sso:
+        return f"sso {target.source}"  # GetRoleCredentials with that source's sign-in
     return target.source or "(default chain)"
 
 
 def _flags(target) -> str:
     flags = []
-    if target.kind == "profile":
+    if target.kind in ("profile", "sso-profile"):
         flags.append("profile")
+    if target.discovered:
+        flags.append("discovered")
     if target.mfa_serial:
         flags.append("mfa")
     if target.external_id:

@@ -36,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         from switcher.cli.complete import run
 
         return run(argv[1:])
+    if argv[:1] == ["creds"]:
+        # a running tray answers before any parser is built (see session.brokered_creds)
+        from switcher.cli.session import brokered_creds
+
+        code = brokered_creds(argv[1:])
+        if code is not None:
+            return code
     # here, not at the top: a TAB pays for none of them
     from switcher.cli.errors import error_line
     from switcher.cli.parser import COMMANDS, build_parser

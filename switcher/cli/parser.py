@@ -123,6 +123,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--duration", type=_seconds, metavar="S",
                    help="session length in seconds for the given --role(s) (900-43200; chained <= 3600)")
     p.add_argument("--via", type=_text, metavar="TARGET", help="assume through this target (role chaining)")
+    p.add_argument("--confirm", action="store_true", default=None,
+                   help="the given --role(s) hand out credentials only after a click in the tray")
 
     p = _cmd(sub, "remove", "accounts:remove", "remove an account, or one role of it")
     p.add_argument("target", metavar="ALIAS[/ROLE]",
@@ -145,6 +147,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                    help="sign out of any console session first (breaks multi-session mode)")
     p.add_argument("--mfa-code", type=_text, metavar="CODE", help=MFA_CODE_HELP)
     p.add_argument("--stdout", action="store_true", help="print the sign-in URL instead of opening it")
+    p.add_argument("--isolated", action="store_true",
+                   help="open in the browser's isolated profile for the account "
+                   "(chromium:isolated, firefox:container)")
 
     p = _cmd(sub, "link", "links:link", "print a Switch Role link for a target")
     p.add_argument("target", help=TARGET_HELP)

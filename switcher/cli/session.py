@@ -1,5 +1,9 @@
 """login / creds / exec: the commands that use a target's session.
 
+A running tray is asked first (``switcher.ipc.broker``): it answers a session it holds
+from memory, and asks for an MFA code or an approval in its own dialogs, which a caller
+with no terminal could not. With no tray the command does the work itself.
+
 Kept light: a cached ``switcher creds`` must not import boto3 or botocore, so everything
 AWS-facing is reached through ``core.switch``, which loads it only on a cache miss.
 """
@@ -8,21 +12,126 @@ from __future__ import annotations
 
 import sys
 
-from switcher.core import config as store
-from switcher.core import switch
-from switcher.core.errors import AwsError, InputError
-from switcher.core.targets import resolve
+from switcher.core.errors import AwsError, InputError, SwitcherError
+
+
+class ApprovalUnavailable(SwitcherError):
+    exit_code = 1
 
 
 def _load_target(args):
     # flags (duration, MFA code, region) are checked once, by core.switch, before any
-    # keyring or network work
+    # keyring or network work; imported here: a creds the tray answers needs no config
+    from switcher.core import config as store
+    from switcher.core.targets import resolve
+
     config = store.load()
     return config, resolve(config, args.target)
 
 
+def _ask_tray(cmd: str, target: str, **fields):
+    """The tray's reply, or None when it cannot serve us (none runs, or one of another
+    config: a sandbox tray must not answer for the real accounts)."""
+    from switcher.core.paths import config_path, socket_path
+
+    if not socket_path().exists():
+        return None  # no tray: not even the socket module is needed
+    from switcher import ipc
+
+    return ipc.broker(cmd, target=target, config=str(config_path()), **fields)
+
+
+def _alone(target) -> None:
+    """Doing the work without the tray: a role that needs approval is not handed out."""
+    if target.confirm:
+        raise ApprovalUnavailable(
+            f"{target.name} needs approval in the Switcher tray, which is not running; "
+            "start it with: switcher tray")
+
+
+def _tray_credentials(target: str, *, duration=None, mfa_code=None, refresh=False):
+    """(Credentials, canonical name, region) from the tray, or None."""
+    reply = _ask_tray("credentials", target, duration=duration, mfa_code=mfa_code,
+                      refresh=True if refresh else None)
+    if reply is None:
+        return None
+    from switcher.core.credentials import Credentials
+
+    try:
+        creds = Credentials.from_json(reply["credentials"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError("the Switcher tray sent credentials this switcher cannot read; "
+                         "restart it") from None
+    return creds, str(reply.get("target") or target), reply.get("region")
+
+
+_FAST_VALUED = {"--format", "--duration", "--mfa-code"}
+
+
+def brokered_creds(argv: list[str]) -> int | None:
+    """``switcher creds ARGS`` answered by a running tray before argparse is even built
+    (half the time of a brokered call): the exit code, or None when the usual path must
+    run (no tray, a tray that cannot serve us, or arguments only the parser should judge:
+    the parser then gives its own errors, and the tray is asked again as usual)."""
+    from switcher.core.formats import CREDS_FORMATS
+
+    target, fields, rest = None, {}, list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--refresh":
+            fields["refresh"] = True
+            continue
+        name, eq, value = word.partition("=")
+        if name in _FAST_VALUED:
+            if not eq:
+                if not rest:
+                    return None
+                value = rest.pop(0)
+            fields[name[2:].replace("-", "_")] = value
+            continue
+        if word.startswith("-") or target is not None or not word:
+            return None
+        target = word
+    duration = fields.get("duration")
+    if (target is None or fields.get("format", "json") not in CREDS_FORMATS
+            or (duration is not None and not (duration.isascii() and duration.isdigit()
+                                              and len(duration) < 10))):
+        return None
+    if duration is not None:
+        fields["duration"] = int(duration)
+    from switcher.core.paths import socket_path
+
+    if not socket_path().exists():
+        return None
+    from switcher.cli.errors import error_line
+
+    try:
+        reply = _ask_tray("credentials", target, render=True, **fields)
+    except SwitcherError as exc:
+        sys.stderr.write(error_line(exc))
+        return exc.exit_code
+    if reply is None or not isinstance(reply.get("text"), str):
+        return None
+    sys.stdout.write(reply["text"])
+    return 0
+
+
 def creds(args) -> int:
+    # the tray renders the text too: this process then needs neither the credentials'
+    # dataclass nor the renderer (a third of the time a brokered `creds` takes)
+    reply = _ask_tray("credentials", args.target, duration=args.duration,
+                      mfa_code=args.mfa_code, refresh=True if args.refresh else None,
+                      format=args.format, render=True)
+    if reply is not None:
+        text = reply.get("text")
+        if not isinstance(text, str):
+            raise InputError("the Switcher tray sent no credentials text; restart it")
+        sys.stdout.write(text)
+        return 0
+    from switcher.core import switch
+
     config, target = _load_target(args)
+    _alone(target)
     fmt = args.format or config.settings.creds_format
     from switcher.core.creds_text import render
 
@@ -35,21 +144,65 @@ def creds(args) -> int:
 
 def login(args) -> int:
     config, target = _load_target(args)
-    url = switch.console_url(
-        config, target, region=args.region, service=args.service,
-        destination=args.destination, duration=args.duration,
-        logout_first=True if args.logout_first else None, mfa_code=args.mfa_code,
-    )
+    isolated = getattr(args, "isolated", False)
+    if isolated and args.stdout:
+        raise InputError("--isolated opens a browser, --stdout prints the URL instead; drop one")
+    from switcher.core import browser_open, switch
+    from switcher.core.request import resolve_logout_first
+
+    choice = browser_open.choice_for(target, config.settings)
+    if isolated:
+        choice = browser_open.isolated_choice(choice)  # a browser without one: before any call
+    logout_first = True if args.logout_first else None
+    reply = _ask_tray("console_url", target.name, region=args.region, service=args.service,
+                      destination=args.destination, duration=args.duration,
+                      logout_first=logout_first, mfa_code=args.mfa_code)
+    if reply is not None:
+        url = reply.get("url")
+        if not isinstance(url, str) or not url:
+            raise InputError("the Switcher tray sent no sign-in URL; restart it")
+    else:
+        _alone(target)
+        url = switch.console_url(
+            config, target, region=args.region, service=args.service,
+            destination=args.destination, duration=args.duration,
+            logout_first=logout_first, mfa_code=args.mfa_code,
+        )
+    _, note = resolve_logout_first(config, target, logout_first)
+    if note:
+        sys.stderr.write(f"switcher: note: {note}\n")
     if args.stdout:
         sys.stdout.write(url + "\n")
         return 0
-    from switcher.core.browser_open import open_for_target
+    _open_and_record(url, config, target, choice, isolated)
+    return 0
 
+
+def _open_and_record(url, config, target, choice, isolated) -> None:
+    from switcher.core import browser_open, switch
+    from switcher.core.console_ledger import CONSOLE_LIMIT, Identity, Ledger
+    from switcher.core.request import multi_session
+
+    ledger = Ledger()
+    key = browser_open.browser_key(choice)
+    shared = multi_session(config, target)
+    if (not isolated and shared
+            and ledger.would_exceed(key, target.account_id, target.role_name)):
+        # the console's own limit; opening anyway is the user's call, so only a note
+        sys.stderr.write(f"switcher: note: {key} already holds {CONSOLE_LIMIT} console "
+                         "identities signed in by Switcher; this one may be refused there: "
+                         "use --isolated to open it in an isolated profile\n")
     try:
-        open_for_target(url, target, config.settings)
+        browser_open.open_url(url, account=choice.account, color=choice.color,
+                              spec_text=choice.spec_text)
     except InputError as exc:
         raise AwsError(f"{exc}; or use --stdout to print the URL") from None
-    return 0
+    creds = switch.cached_credentials(target)
+    expiration = getattr(creds, "expiration", None)
+    if expiration is not None:
+        ledger.record(Identity(browser=key, target=target.name, account_id=target.account_id,
+                               role=target.role_name, expires=expiration.timestamp()),
+                      single=not shared)
 
 
 def exec_(args) -> int:
@@ -68,10 +221,18 @@ def exec_(args) -> int:
     server = args.server
     if server:
         check_server_not_shadowed()
-    # the first MFA code is asked here, up front, while the terminal is still ours
-    credentials = switch.get_credentials(
-        config, target, duration=args.duration, mfa_code=args.mfa_code
-    )
+    # the first MFA code is asked here, up front, while the terminal is still ours (or in
+    # the tray's dialog, when a tray runs)
+    answer = _tray_credentials(target.name, duration=args.duration, mfa_code=args.mfa_code)
+    if answer is not None:
+        credentials = answer[0]
+    else:
+        from switcher.core import switch
+
+        _alone(target)
+        credentials = switch.get_credentials(
+            config, target, duration=args.duration, mfa_code=args.mfa_code
+        )
     sys.stdout.flush()
     if not server:
         return run(cmd, credentials, region=target.region, target=target.name)
@@ -89,6 +250,13 @@ def _renewal(config, target, duration):
                          "the command runs; set mfa_process to renew it unattended")
 
     def renew():
+        # a confirm role's renewal is a hand-out too: through the tray, or not at all
+        answer = _tray_credentials(target.name, duration=duration, refresh=True)
+        if answer is not None:
+            return answer[0]
+        from switcher.core import switch
+
+        _alone(target)
         return switch.get_credentials(config, target, duration=duration, mfa_prompt=cannot_ask,
                                       refresh=True)
 

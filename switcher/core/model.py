@@ -31,6 +31,8 @@ class Role:
     # AESR keeps colour and region per profile; None falls back to the account's
     color: str | None = None
     region: str | None = None
+    # every hand-out of its credentials to another process needs a click in the tray
+    confirm: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", v.check_role_name(self.name))
@@ -57,13 +59,15 @@ class Role:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.confirm:
+            out["confirm"] = True
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Role:
         _check_types("role", data, {
             "name": str, "duration": int, "external_id": str, "mfa_serial": str,
-            "via": str, "hotkey": str, "color": str, "region": str,
+            "via": str, "hotkey": str, "color": str, "region": str, "confirm": bool,
         })
         if "name" not in data:
             raise InputError("a role has no name")
@@ -82,6 +86,9 @@ class Account:
     mfa_process: str | None = None
     browser: str | None = None  # see core.browser_spec for the accepted forms
     logout_first: bool | None = None  # None: use the global setting
+    # the console's multi-session mode is on in the browser this account opens in; None:
+    # use the global setting
+    multi_session: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "alias", v.check_alias(self.alias))
@@ -115,7 +122,8 @@ class Account:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"alias": self.alias, "id": self.id, "region": self.region}
-        for key in ("color", "source", "mfa_serial", "mfa_process", "browser", "logout_first"):
+        for key in ("color", "source", "mfa_serial", "mfa_process", "browser", "logout_first",
+                    "multi_session"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -127,7 +135,7 @@ class Account:
         _check_types("account", data, {
             "alias": str, "id": (str, int), "region": str, "color": str, "source": str,
             "roles": list, "mfa_serial": str, "mfa_process": str, "browser": str,
-            "logout_first": bool,
+            "logout_first": bool, "multi_session": bool,
         })
         for key in ("alias", "id"):
             if key not in data:
@@ -154,6 +162,7 @@ class Settings:
     session_name: str | None = None
     network_deadline_seconds: int = 30  # all network calls of one command or switch
     discovery_max_age_hours: int = 12  # `switcher discover` asks again only after this
+    multi_session: bool = False  # the console's multi-session mode is on in the browser
 
     def __post_init__(self) -> None:
         if not 1 <= int(self.network_deadline_seconds) <= 600:
@@ -180,6 +189,7 @@ class Settings:
             "default_duration": int, "palette_hotkey": str, "creds_format": str,
             "start_at_login": bool, "mfa_process": str, "session_name": str,
             "network_deadline_seconds": int, "discovery_max_age_hours": int,
+            "multi_session": bool,
         })
         return cls(**data)
 
@@ -193,9 +203,16 @@ class SsoSource:
     start_url: str
     region: str
     max_requests_per_second: int | None = None  # a ceiling for `switcher discover`
+    # how `login` opens the console: "federation" (a sign-in URL from GetRoleCredentials
+    # credentials) or "portal" (the access portal's console shortcut)
+    console: str = "federation"
 
     def __post_init__(self) -> None:
         from switcher.core.sso.sources import check_name, check_start_url
+
+        if self.console not in ("federation", "portal"):
+            raise InputError(f"Identity Center source {self.name}: console must be "
+                             f"federation or portal, not {v.short_repr(self.console)}")
 
         object.__setattr__(self, "name", check_name(self.name))
         object.__setattr__(self, "start_url", check_start_url(self.start_url))
@@ -207,13 +224,15 @@ class SsoSource:
                                "region": self.region}
         if self.max_requests_per_second is not None:
             out["max_requests_per_second"] = self.max_requests_per_second
+        if self.console != "federation":
+            out["console"] = self.console
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SsoSource:
         _check_types("Identity Center source", data,
                      {"name": str, "start_url": str, "region": str,
-                      "max_requests_per_second": int})
+                      "max_requests_per_second": int, "console": str})
         for key in ("name", "start_url", "region"):
             if key not in data:
                 raise InputError(f"an Identity Center source has no {key}")

@@ -45,6 +45,11 @@ def state_path() -> Path:
     return Path(_platformdirs().user_state_dir(APP)) / STATE_NAME
 
 
+def console_ledger_path() -> Path:
+    """The console identities Switcher signed into each browser: beside the usage state."""
+    return state_path().with_name("console_ledger.json")
+
+
 def cache_dir() -> Path:
     """What Switcher can rebuild at any time and may lose (the discovered accounts)."""
     override = os.environ.get("SWITCHER_CACHE_DIR")

@@ -22,7 +22,8 @@ def run(*, force_sandbox: bool = False) -> int:
     configure(app)
 
     holder: dict = {}
-    server = ipc_server.Server(lambda message: holder["tray"].handle(message))
+    server = ipc_server.Server(lambda message: holder["tray"].handle(message),
+                               broker=lambda *request: holder["tray"].broker_request(*request))
     if not server.acquire():
         return _forward_show()
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import os
 import socket
+import struct
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from switcher.core.errors import InputError
 from switcher.core.paths import lock_path, socket_path
-from switcher.ipc import COMMANDS, MAX_LINE, PROTOCOL, encode
+from switcher.ipc import BROKER_COMMANDS, COMMANDS, MAX_LINE, PROTOCOL, encode
 
 ACCEPT_RETRY_MS = 1000
 # A client has this long to send its line: a silent one would hold a descriptor forever,
@@ -23,19 +26,118 @@ SWEEP_MS = 250
 BACKLOG = 128
 
 
+@dataclass(frozen=True)
+class Peer:
+    """Who is on the other end, as the kernel says (SO_PEERCRED), not as the client says."""
+
+    pid: int
+    uid: int
+    gid: int
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The program asking for credentials, for the dialogs: what /proc says about the
+    peer's pid and its parent (`aws` runs `switcher creds` as its credential_process)."""
+
+    pid: int
+    exe: str
+    cmdline: str
+    parent_pid: int | None = None
+    parent_cmdline: str = ""
+    parent_exe: str = ""
+
+    @property
+    def program(self) -> str:
+        """What an "Allow for 1 hour" is granted to: this command line run by this parent
+        program (every `switcher creds` is the same python, the caller is what differs)."""
+        return f"{self.exe}\0{self.cmdline}\0{self.parent_exe}"
+
+    def describe(self) -> str:
+        text = f"{self.cmdline or self.exe or '?'} (pid {self.pid})"
+        if self.parent_pid:
+            text += f", started by {self.parent_cmdline or '?'} (pid {self.parent_pid})"
+        return text
+
+
+_UCRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
+
+
+def peer_of(sock: socket.socket) -> Peer | None:
+    """The peer's credentials from the kernel; None where SO_PEERCRED does not exist."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    try:
+        raw = sock.getsockopt(socket.SOL_SOCKET, option, _UCRED.size)
+    except OSError:
+        return None
+    return Peer(*_UCRED.unpack(raw))
+
+
+def refusal(peer: Peer | None, uid: int | None = None) -> str | None:
+    """Why ``peer`` may not have credentials, or None when it may: only the tray's own
+    user is served."""
+    if peer is None:
+        return "the tray cannot tell who is asking (no SO_PEERCRED here); it hands out no credentials"
+    own = os.getuid() if uid is None else uid
+    if peer.uid != own:
+        return f"refused: the asking process runs as uid {peer.uid}, not as this tray's user"
+    return None
+
+
+def caller_of(pid: int, proc: str = "/proc") -> Caller:
+    """What the dialogs show about pid: its command line and its parent's, one line each."""
+
+    def cmdline(p: int) -> str:
+        try:
+            with open(f"{proc}/{p}/cmdline", "rb") as fh:
+                raw = fh.read(4096)
+        except OSError:
+            return ""
+        words = raw.rstrip(b"\0").split(b"\0")
+        text = " ".join(w.decode("utf-8", "replace") for w in words)
+        return "".join(ch if ch.isprintable() else "?" for ch in text)[:300]
+
+    def exe_of(p: int) -> str:
+        try:
+            return os.readlink(f"{proc}/{p}/exe")
+        except OSError:
+            return ""
+
+    parent = None
+    try:
+        with open(f"{proc}/{pid}/status", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("PPid:"):
+                    parent = int(line.split()[1]) or None
+                    break
+    except (OSError, ValueError):
+        parent = None
+    return Caller(pid=pid, exe=exe_of(pid), cmdline=cmdline(pid), parent_pid=parent,
+                  parent_cmdline=cmdline(parent) if parent else "",
+                  parent_exe=exe_of(parent) if parent else "")
+
+
+# broker(message, caller, respond): respond(reply) once, on the main thread, maybe later
+BrokerHandler = Callable[[dict, Caller, Callable[[dict], None]], None]
+
+
 class Server:
     """The tray's end: QLockFile for one instance per user, a local socket for commands.
 
     On Unix the socket is a plain AF_UNIX one watched by QSocketNotifier: QtNetwork (for
     QLocalServer) would add ~3.5 MB to the idle tray. Windows uses QLocalServer
-    (named pipes). Replies are one short line, so each request is read without blocking
-    and answered in one go.
+    (named pipes). Replies are one short line, so each request is read without blocking;
+    ``show/status/quit`` are answered in the same turn, the broker's commands whenever
+    their job is done (the connection stays open until then).
     """
 
-    def __init__(self, handler) -> None:
+    def __init__(self, handler, broker: BrokerHandler | None = None) -> None:
         from switcher.gui.qt import QLockFile
 
         self.handler = handler  # callable(dict) -> dict, runs on the main thread
+        self.broker = broker
         self.lock = QLockFile(str(lock_path()))
         # 0 disables the age rule: a live tray's lock never goes stale; a dead one's does
         # (QLockFile checks whether the recorded pid still runs).
@@ -144,7 +246,46 @@ class Server:
             self._conns[fd] = (conn, notifier, buf, since)
             return
         notifier.setEnabled(False)
-        reply = self._reply(buf.split(b"\n", 1)[0])
+        line = buf.split(b"\n", 1)[0]
+        message = self._broker_message(line)
+        if message is None:
+            self._send(fd, self._reply(line))
+            return
+        peer = peer_of(conn)
+        why = refusal(peer)
+        if why is not None:
+            self._send(fd, {"ok": False, "error": why, "exit_code": 1})
+            return
+        # waiting on a job or a person now, not on the client: the idle sweep leaves it
+        self._conns[fd] = (conn, notifier, b"", float("inf"))
+        answered = []
+
+        def respond(reply: dict) -> None:
+            entry = self._conns.get(fd)
+            if not answered and entry is not None and entry[0] is conn:
+                answered.append(True)
+                self._send(fd, reply)
+
+        try:
+            self.broker(message, caller_of(peer.pid), respond)
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the client hanging
+            respond({"ok": False, "error": f"internal error ({type(exc).__name__})", "exit_code": 1})
+
+    def _broker_message(self, line: bytes) -> dict | None:
+        """The request when it is a well-formed broker command this tray serves."""
+        if self.broker is None or sys.platform == "win32":
+            return None
+        try:
+            message = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if (isinstance(message, dict) and message.get("v") == PROTOCOL
+                and message.get("cmd") in BROKER_COMMANDS):
+            return message
+        return None
+
+    def _send(self, fd: int, reply: dict) -> None:
+        conn = self._conns[fd][0]
         try:
             conn.settimeout(2)  # the client is waiting for this line; do not hang on it
             conn.sendall(encode(reply))
@@ -168,9 +309,11 @@ class Server:
         if message.get("v") != PROTOCOL:
             return {"ok": False, "error": f"protocol {_short(message.get('v'))} is not "
                                           f"supported (this tray speaks {PROTOCOL}); restart it"}
-        if message.get("cmd") not in COMMANDS:
+        known = COMMANDS if self.broker is not None else tuple(
+            c for c in COMMANDS if c not in BROKER_COMMANDS)
+        if message.get("cmd") not in known:
             return {"ok": False, "error": f"unknown command {_short(message.get('cmd'))} "
-                                          f"(known: {', '.join(COMMANDS)})"}
+                                          f"(known: {', '.join(known)})"}
         try:
             return self.handler(message)
         except InputError as exc:

@@ -37,9 +37,11 @@ def account_text(target: Target, accounts: Iterable[Account] = ()) -> str:
 
 class MfaDialog(QDialog):
     def __init__(self, target: Target, device: str, parent=None, *, sandbox: bool = False,
-                 accounts: Iterable[Account] = ()) -> None:
+                 accounts: Iterable[Account] = (), caller: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("MFA code")  # Qt appends the application name
+        # Qt appends the application name; a code asked for another program says so in
+        # the title too, the one thing a window switcher or `xdotool search` shows
+        self.setWindowTitle(f"Switcher MFA: {target.name}" if caller else "MFA code")
         self.setWindowIcon(icons.app_icon())
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         self.setMinimumWidth(440)
@@ -53,6 +55,12 @@ class MfaDialog(QDialog):
         device_label = QLabel(device)
         device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Device:", device_label)
+        if caller:
+            asker = QLabel(caller)
+            asker.setObjectName("mfaCaller")
+            asker.setWordWrap(True)
+            asker.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow("Asked by:", asker)
 
         self.code = QLineEdit()
         self.code.setObjectName("mfaCode")
@@ -111,9 +119,10 @@ class MfaDialog(QDialog):
 
 
 def ask_mfa_code(target: Target, device: str, parent=None, *, sandbox: bool = False,
-                 accounts: Iterable[Account] = ()) -> str | None:
-    """Modal prompt on the main thread; None when cancelled."""
-    dialog = MfaDialog(target, device, parent, sandbox=sandbox, accounts=accounts)
+                 accounts: Iterable[Account] = (), caller: str | None = None) -> str | None:
+    """Modal prompt on the main thread; None when cancelled. ``caller``: the program the
+    code is asked for, when it is not the tray's own switch."""
+    dialog = MfaDialog(target, device, parent, sandbox=sandbox, accounts=accounts, caller=caller)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

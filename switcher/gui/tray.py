@@ -1,7 +1,8 @@
 """The tray icon and its menu.
 
 Menu: sessions about to expire (a click renews one), recents, then accounts (colour swatch,
-alias, id) each opening a submenu of roles, then AWS CLI role profiles, then Search…,
+alias, id) each opening a submenu of roles, then AWS CLI role and SSO profiles, then each
+Identity Center source with its discovered targets (tray_sso.py), then Search…,
 Settings…, Quit. A role entry has a submenu of
 actions, but a click (or Enter) on the entry itself opens its console directly.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import time
 from collections.abc import Callable
 from itertools import groupby
 
@@ -132,9 +134,18 @@ class TrayMenu(QObject):
         self.menu = self._new_menu()
         self._dirty = True
         self._expiring: list[QAction] = []
+        self._identities: list[QAction] = []
+        self._search: QAction | None = None
+        from switcher.gui.tray_sso import IdentityCenterMenu
+
+        self.identity_center = IdentityCenterMenu(
+            controller, self._new_menu, self._add_target_entry, GROUP_THRESHOLD, self)
         controller.targets_changed.connect(self.invalidate)
         self.menu.aboutToShow.connect(self._ensure_built)
         self.menu.aboutToShow.connect(self.refresh_expiring)
+        self.menu.aboutToShow.connect(self.refresh_identities)
+        self.menu.aboutToShow.connect(self.identity_center.refresh)
+        self.identity_center.sources_changed.connect(self.invalidate)
         if build:  # the app builds it after the icon is up; opening it builds it anyway
             self.rebuild()
 
@@ -174,6 +185,30 @@ class TrayMenu(QObject):
         self.menu.insertAction(first, separator)
         self._expiring.append(separator)
 
+    def refresh_identities(self) -> None:
+        """The live console identities Switcher signed into each browser (the console
+        ledger), above Search; a click opens one again. Refreshed on every opening."""
+        for action in self._identities:
+            self.menu.removeAction(action)
+            action.deleteLater()
+        self._identities = []
+        by_browser = self.controller.console_identities()
+        if not by_browser or self._search is None:
+            return
+        now = time.time()
+        for browser, identities in by_browser.items():
+            self._identities.append(self.menu.insertSection(
+                self._search, f"Signed in to the console in {browser} ({len(identities)})"))
+            for identity in identities:
+                action = QAction(f"{identity.target} — {format_left(identity.expires - now)} "
+                                 "left", self.menu)
+                action.setToolTip(f"Opens the console for {identity.target} again")
+                action.triggered.connect(
+                    lambda _=False, n=identity.target: self.controller.open_console(n))
+                self.menu.insertAction(self._search, action)
+                self._identities.append(action)
+        self._identities.append(self.menu.insertSeparator(self._search))
+
     def rebuild(self, *, force: bool = False) -> None:
         # Never under the user's pointer: clearing an open menu destroys the submenu they
         # are in. It is rebuilt when next opened instead.
@@ -188,6 +223,7 @@ class TrayMenu(QObject):
                 sub.deleteLater()
         menu.clear()
         self._expiring = []  # cleared with the rest; the next opening adds them again
+        self._identities = []
         targets = self.controller.targets()
         by_name = {t.name: t for t in targets}
 
@@ -210,7 +246,7 @@ class TrayMenu(QObject):
         for t in targets:
             if t.kind == "account":
                 account_targets.setdefault(t.account_alias, []).append(t)
-            elif t.kind == "profile":
+            elif t.kind in ("profile", "sso-profile"):
                 profiles.append(t)
         if len(accounts) > GROUP_THRESHOLD:
             menu.addSection(f"Accounts ({len(accounts)})")
@@ -233,6 +269,9 @@ class TrayMenu(QObject):
             for target in profiles:
                 self._add_target_entry(sub, target, target.name)
 
+        # discovered targets, grouped by source, with each source's sign-in
+        self.identity_center.add_to(menu, targets)
+
         if not targets:
             empty = menu.addAction("No accounts yet — add one in Settings")
             empty.setEnabled(False)
@@ -240,6 +279,7 @@ class TrayMenu(QObject):
         menu.addSeparator()
         hotkey = self.controller.config.settings.palette_hotkey  # current, even mid-reload
         search = menu.addAction(f"Search…\t{hotkey}" if hotkey else "Search…")
+        self._search = search  # the console identities go just above it
         search.triggered.connect(self.search_requested)
         if len(accounts) > GROUP_THRESHOLD:
             search.setToolTip("With this many accounts, Search is the quickest way in")
@@ -324,9 +364,18 @@ class Tray(QObject):
         controller.switch_failed.connect(self._on_failed)
         controller.switch_succeeded.connect(self._on_succeeded)
         controller.config_error.connect(lambda msg: self.notify("Config not reloaded", msg))
+        sso = menu.identity_center
+        self._sign_in: str | None = None
+        sso.expired.connect(self._on_sso_expired)
+        sso.signed_in.connect(lambda name, message: self.notify("Switcher", message))
+        sso.discovered.connect(lambda name, message: self.notify("Switcher", message))
+        sso.failed.connect(lambda name, message: self.notify(f"Switcher: {name}", message,
+                                                             error=True))
         self._tooltip_timer = QTimer(self)
         self._tooltip_timer.setInterval(60_000)  # "time left" counts down while idle
         self._tooltip_timer.timeout.connect(self.update_tooltip)
+        # an Identity Center sign-in that expires is told without opening the menu
+        self._tooltip_timer.timeout.connect(sso.refresh)
         self._tooltip_timer.start()
         self.update_tooltip()
 
@@ -358,6 +407,10 @@ class Tray(QObject):
                 lines.append(f"… and {len(sessions) - 8} more")
         else:
             lines.append("No active console sessions")
+        for browser, identities in self.controller.console_identities().items():
+            names = ", ".join(i.target for i in identities[:5])
+            more = f" and {len(identities) - 5} more" if len(identities) > 5 else ""
+            lines.append(f"In {browser}: {names}{more}")
         return "\n".join(lines)
 
     def update_tooltip(self) -> None:
@@ -365,7 +418,7 @@ class Tray(QObject):
 
     def notify(self, title: str, message: str, *, error: bool = False) -> None:
         kind = QSystemTrayIcon.MessageIcon.Warning if error else QSystemTrayIcon.MessageIcon.Information
-        self._reopen = None
+        self._reopen = self._sign_in = None
         self.icon.showMessage(title, message, kind, 6000)
 
     def _on_failed(self, name: str, action: str, message: str) -> None:
@@ -382,7 +435,15 @@ class Tray(QObject):
         self.notify(expires_in(name, left), "Click to renew: a fresh console session opens.")
         self._reopen = name
 
+    def _on_sso_expired(self, name: str) -> None:
+        self.notify(f"Identity Center: {name}", "The sign-in has expired. Click to sign in.")
+        self._sign_in = name
+
     def _on_message_clicked(self) -> None:
+        if self._sign_in:
+            name, self._sign_in = self._sign_in, None
+            self.menu.identity_center.start_sign_in(name)
+            return
         if self._reopen:
             name, self._reopen = self._reopen, None
             self.controller.open_console(name)

@@ -29,9 +29,12 @@ WARM_UP_IDLE_MS = 10 * 60 * 1000
 
 
 def needs_sandbox() -> bool:
-    """No Switcher config and no role profiles in ~/.aws/config: a first run."""
+    """No Switcher config and no role or Identity Center profiles in ~/.aws/config: a
+    first run. An Identity Center source or an organization counts as config: its targets
+    come from discovery."""
     try:
-        if config_store.load().accounts:
+        config = config_store.load()
+        if config.accounts or config.sso or config.org:
             return False
     except SwitcherError:
         return False  # a broken config is the user's data: show it, do not hide it
@@ -67,6 +70,7 @@ class TrayApp:
         self.started = False  # palette and hotkeys installed
         self.settings_window = None
         self.first_run_window = None
+        self.broker = None  # gui/broker.py, built on the first credentials request
         self.controller.targets_changed.connect(self._apply_quickswitch_settings)
         self.controller.busy_changed.connect(self._on_busy)
 
@@ -226,6 +230,8 @@ class TrayApp:
             "config": str(self.controller.config_path),
             "tray_available": QSystemTrayIcon.isSystemTrayAvailable(),
         }
+        if self.broker is not None:
+            out["broker"] = {"memory_hits": self.broker.hits}
         if self.settings_window is not None:
             window = self.settings_window
             out["settings"] = {
@@ -255,6 +261,26 @@ class TrayApp:
             QTimer.singleShot(0, self.quit)
             return {"ok": True}
         return {"ok": False, "error": f"unknown command {cmd!r}"}
+
+    def broker_request(self, message: dict, caller, respond) -> None:
+        """``credentials`` / ``console_url`` from another process (see gui/broker.py)."""
+        if self.broker is None:
+            from switcher.gui.broker import Broker
+
+            self.broker = Broker(self.controller, ask_mfa=self._ask_mfa_for,
+                                 ask_approval=self._ask_approval)
+        self.broker.handle(message, caller, respond)
+
+    def _ask_mfa_for(self, target, device, caller: str):
+        from switcher.gui.mfa_dialog import ask_mfa_code
+
+        return ask_mfa_code(target, device, sandbox=self.sandbox,
+                            accounts=self.controller.config.accounts, caller=caller)
+
+    def _ask_approval(self, target, caller: str, what: str):
+        from switcher.gui.approval_dialog import ask_approval
+
+        return ask_approval(target, caller, what)
 
     def quit(self) -> None:
         """Quit, unless Settings holds unsaved edits and the user cancels when asked

@@ -81,7 +81,7 @@ def test_list_json_describes_every_target(cli):
         "target": "prod/Admin", "account": "123456789012", "alias": "prod", "role": "Admin",
         "region": "eu-west-1", "partition": "aws", "color": "99BCE3", "source": "base",
         "kind": "account", "via": None, "mfa": False, "credential_source": None,
-        "region_from": None,
+        "region_from": None, "discovered": False,
     }
     assert listed[1]["partition"] == "aws-us-gov"
     assert listed[2]["via"] == "prod/Admin"

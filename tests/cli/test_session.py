@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import shlex
 import socket
 import sys
+import time
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -350,3 +352,87 @@ def test_login_opens_the_url_in_the_browser(cli, tmp_path, monkeypatch):
     code, out, err = cli("login", "dev/Admin", env={"BROWSER": str(browser)})
     assert (code, out) == (0, ""), err
     assert _query(seen.read_text())["Action"] == "login"
+
+
+# -- login in a multi-session browser: the console ledger ---------------------------
+
+
+@pytest.fixture
+def chromium(cli, tmp_path, monkeypatch):
+    """A stand-in ``chromium`` on PATH that writes the argv it was started with."""
+    bin_dir, seen = tmp_path / "bin", tmp_path / "argv"
+    bin_dir.mkdir()
+    script = bin_dir / "chromium"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {seen}.tmp && mv {seen}.tmp {seen}\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    config = store.load(cli.config_path)
+    store.save(replace(config, settings=replace(config.settings, browser="chromium",
+                                                multi_session=True)), cli.config_path)
+
+    def argv() -> list[str]:
+        deadline = time.monotonic() + 10
+        while not seen.exists():
+            assert time.monotonic() < deadline, "chromium was never started"
+            time.sleep(0.02)
+        lines = seen.read_text().splitlines()
+        seen.unlink()
+        return lines
+
+    return argv
+
+
+def _five_others(browser: str) -> None:
+    from switcher.core.console_ledger import Identity, Ledger
+
+    for n in range(1, 6):
+        Ledger().record(Identity(browser, f"other{n}/Admin", f"{n:012d}", "Admin",
+                                 time.time() + 3600))
+
+
+def test_login_records_the_identity_in_the_ledger_without_secrets(cli, chromium):
+    from switcher.core.console_ledger import Ledger
+
+    code, out, err = cli("login", "dev/Admin")
+    assert (code, out, err) == (0, "", "")
+    assert chromium()[-1].startswith("http://127.0.0.1:")
+    [identity] = Ledger().live("chromium")
+    assert (identity.target, identity.account_id, identity.role) == (
+        "dev/Admin", "123456789012", "Admin")
+    assert identity.expires > time.time() + 600
+    assert "SigninToken" not in Ledger().path.read_text()
+
+
+def test_a_sixth_identity_gets_a_note_and_opens_as_asked(cli, chromium):
+    from switcher.core.console_ledger import Ledger
+
+    _five_others("chromium")
+    code, out, err = cli("login", "dev/Admin")
+    assert (code, out) == (0, "")
+    assert err.count("\n") == 1 and "already holds 5 console identities" in err
+    assert "--isolated" in err
+    argv = chromium()
+    assert not any(a.startswith("--user-data-dir") for a in argv)
+    assert len(Ledger().live("chromium")) == 6
+    # signed in again, the same identity is no sixth
+    assert cli("login", "dev/Admin").err == ""
+
+
+def test_login_isolated_opens_the_accounts_own_profile(cli, chromium):
+    from switcher.core.console_ledger import Ledger
+
+    _five_others("chromium")
+    code, out, err = cli("login", "dev/Admin", "--isolated")
+    assert (code, out, err) == (0, "", "")
+    argv = chromium()
+    assert any(a.startswith("--user-data-dir=") and a.endswith("/chromium/dev") for a in argv)
+    assert [i.target for i in Ledger().live("chromium:isolated:dev")] == ["dev/Admin"]
+
+
+def test_login_isolated_is_refused_where_it_cannot_apply(cli, aws_stack):
+    before = cli.config_bytes()
+    code, out, err = cli("login", "dev/Admin", "--isolated", "--stdout")
+    assert (code, out) == (2, "") and "drop one" in err and err.count("\n") == 1
+    code, out, err = cli("login", "dev/Admin", "--isolated")  # the default browser has none
+    assert (code, out) == (2, "") and "has no isolated profile" in err
+    assert aws_stack.events("sts", "AssumeRole") == [] and cli.config_bytes() == before

@@ -89,6 +89,7 @@ def accounts(draw, role_strategy=None, **overrides) -> Account:
         "mfa_process": draw(st.none() | free_text),
         "browser": draw(st.none() | free_text),
         "logout_first": draw(st.none() | st.booleans()),
+        "multi_session": draw(st.none() | st.booleans()),
     }
     fields.update({key: draw(strategy) for key, strategy in overrides.items()})
     return Account(**fields)
@@ -99,6 +100,7 @@ settings = st.builds(
     browser=st.none() | free_text,
     clipboard_clear_seconds=st.integers(0, 3600),
     logout_first=st.booleans(),
+    multi_session=st.booleans(),
     default_duration=st.none() | durations,
     palette_hotkey=hotkeys,
     creds_format=st.sampled_from(CREDS_FORMATS),

@@ -52,3 +52,17 @@ def test_role_names_that_differ_only_in_case_are_one_role():
 
     with pytest.raises(InputError, match="lists role Admin twice"):
         Account(alias="dev", id="111111111111", roles=(Role("Admin"), Role("admin")))
+
+
+def test_multi_session_is_a_setting_and_an_account_choice():
+    from switcher.core.model import Settings
+
+    assert Settings().multi_session is False
+    assert Settings.from_dict({"multi_session": True}).to_dict()["multi_session"] is True
+    data = {"alias": "dev", "id": "123456789012", "multi_session": False}
+    assert Account.from_dict(data).to_dict()["multi_session"] is False
+    assert "multi_session" not in Account("dev", "123456789012").to_dict()  # None: the setting's
+    with pytest.raises(InputError, match="multi_session"):
+        Settings.from_dict({"multi_session": "yes"})
+    with pytest.raises(InputError, match="multi_session"):
+        Account.from_dict({**data, "multi_session": 1})

@@ -17,6 +17,7 @@ import pytest
 from switcher import ipc
 from switcher.core import paths
 from switcher.core.errors import NoTrayError
+from switcher.gui import ipc_server
 from switcher.gui.ipc_server import Server
 
 from .tray_env import QT_LOG_IGNORE
@@ -242,6 +243,7 @@ SERVER_SCRIPT = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 from switcher.gui.qt import QCoreApplication
+from switcher.gui import ipc_server
 from switcher.gui.ipc_server import Server
 app = QCoreApplication([])
 server = Server(lambda message: {"ok": True, "echo": message["cmd"]})
@@ -279,3 +281,89 @@ def test_300_silent_clients_do_not_keep_a_256_descriptor_tray_from_answering(run
         tray.wait(10)
         tray.stdout.close()
         tray.stderr.close()
+
+
+# --- the broker's commands: peer credentials, answers when the work is done ---------------
+
+def test_peer_of_a_socketpair_is_this_process_and_user():
+    left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with left, right:
+        peer = ipc_server.peer_of(left)
+    assert peer == ipc_server.Peer(pid=os.getpid(), uid=os.getuid(), gid=os.getgid())
+    assert ipc_server.refusal(peer) is None
+
+
+def test_only_the_trays_own_user_is_served():
+    other = ipc_server.Peer(pid=1, uid=os.getuid() + 1, gid=0)
+    why = ipc_server.refusal(other)
+    assert why is not None and f"uid {os.getuid() + 1}" in why
+    assert ipc_server.refusal(None) is not None  # no SO_PEERCRED: no credentials either
+    assert ipc_server.refusal(ipc_server.Peer(1, 0, 0), uid=0) is None
+
+
+def test_the_caller_is_read_from_proc_not_from_the_request():
+    caller = ipc_server.caller_of(os.getpid())
+    assert caller.pid == os.getpid() and caller.exe == os.path.realpath(sys.executable)
+    assert "pytest" in caller.cmdline and caller.parent_pid == os.getppid()
+    assert f"(pid {os.getpid()})" in caller.describe()
+    assert f"(pid {os.getppid()})" in caller.describe()
+
+
+@pytest.fixture
+def broker_server(qtbot, runtime):
+    from switcher.gui.qt import QTimer
+
+    asked = []
+
+    def broker(message, caller, respond):
+        asked.append((message, caller))
+        # answered in a later turn of the event loop, as a job's result would be
+        QTimer.singleShot(300, lambda: respond({"ok": True, "echo": message["target"]}))
+
+    srv = Server(lambda m: {"ok": True, "echo": m["cmd"]}, broker=broker)
+    assert srv.acquire()
+    srv.listen()
+    srv.asked = asked
+    yield srv
+    srv.close()
+
+
+def test_a_broker_request_is_answered_later_and_status_meanwhile(qtbot, broker_server):
+    thread, box = in_thread(lambda: ipc.broker("credentials", target="dev/Admin"))
+    qtbot.waitUntil(lambda: bool(broker_server.asked), timeout=5000)
+    # the event loop is free while the broker works: status is answered at once
+    assert ask(qtbot, lambda: ipc.request("status"))["echo"] == "status"
+    assert thread.is_alive()
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=5000)
+    assert box["result"]["echo"] == "dev/Admin"
+    [(message, caller)] = broker_server.asked
+    assert caller.pid == os.getpid()
+
+
+def test_a_waiting_broker_request_is_not_dropped_as_idle(qtbot, runtime, monkeypatch):
+    from switcher.gui.qt import QTimer
+
+    monkeypatch.setattr(ipc_server, "IDLE_SECONDS", 0.1)
+    srv = Server(lambda m: {"ok": True}, broker=lambda m, c, respond: QTimer.singleShot(
+        800, lambda: respond({"ok": True, "late": True})))
+    assert srv.acquire()
+    srv.listen()
+    try:
+        assert ask(qtbot, lambda: ipc.broker("credentials", target="x"))["late"] is True
+    finally:
+        srv.close()
+
+
+def test_another_users_peer_is_refused_before_the_broker_sees_it(qtbot, broker_server,
+                                                                 monkeypatch):
+    monkeypatch.setattr(ipc_server, "peer_of",
+                        lambda sock: ipc_server.Peer(pid=1, uid=os.getuid() + 1, gid=0))
+    with pytest.raises(ipc.TrayFailed) as info:
+        ask(qtbot, lambda: ipc.broker("credentials", target="dev/Admin"))
+    assert info.value.exit_code == 1 and "uid" in str(info.value)
+    assert broker_server.asked == []
+
+
+def test_a_tray_without_a_broker_makes_the_client_work_alone(qtbot, server):
+    assert ask(qtbot, lambda: ipc.broker("credentials", target="dev/Admin")) is None
+    assert server.seen == []

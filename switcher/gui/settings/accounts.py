@@ -16,9 +16,10 @@ from switcher.core.errors import InputError
 from switcher.core.model import DEFAULT_REGION, PRESET_COLORS, Account, Config
 from switcher.gui import icons
 from switcher.gui.key_capture import KeyCaptureEdit
-from switcher.gui.labels import LOGOUT_CHOICES
+from switcher.gui.labels import LOGOUT_CHOICES, MULTI_SESSION_LABEL, MULTI_SESSION_TIP
 from switcher.gui.qt import (
     QAbstractItemView,
+    QCheckBox,
     QColor,
     QColorDialog,
     QComboBox,
@@ -46,6 +47,7 @@ from switcher.gui.qt import (
 from switcher.gui.settings.drafts import (
     FIELD_CHECKS,
     FIELD_LABELS,
+    FLAG_COLUMNS,
     REQUIRED_FIELDS,
     ROLE_COLUMNS,
     ROLE_HEADERS,
@@ -64,6 +66,9 @@ from switcher.gui.settings.fields import (
 )
 
 INVALID_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's error message, drawn as a red frame
+# an account's multi_session as its checkbox shows it; None: the general setting's
+_TRISTATE = {None: Qt.CheckState.PartiallyChecked, True: Qt.CheckState.Checked,
+             False: Qt.CheckState.Unchecked}
 
 
 class AccountIdValidator(QValidator):
@@ -145,6 +150,10 @@ class AccountsPage(QWidget):
         self.logout_first = QComboBox(objectName="logoutFirst")
         for label, value in LOGOUT_CHOICES:
             self.logout_first.addItem(label, value)
+        # three states, as the config has them: partly checked leaves it to the general setting
+        self.multi_session = QCheckBox(MULTI_SESSION_LABEL, objectName="multiSession")
+        self.multi_session.setTristate(True)
+        self.multi_session.setToolTip(f"{MULTI_SESSION_TIP} Partly checked: the general setting.")
         self.mfa_serial = QLineEdit(objectName="mfaSerial", placeholderText="arn:aws:iam::123456789012:mfa/me")
         self.mfa_process = QLineEdit(objectName="mfaProcess", placeholderText="e.g. ykman oath accounts code -s aws")
 
@@ -160,6 +169,7 @@ class AccountsPage(QWidget):
         for key, field in self.fields.items():
             field.edited.connect(lambda key=key: self._field_edited(key))
         self.logout_first.currentIndexChanged.connect(lambda _i: self._field_edited("logout_first"))
+        self.multi_session.stateChanged.connect(lambda _s: self._field_edited("multi_session"))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -185,6 +195,7 @@ class AccountsPage(QWidget):
         row("Credentials from:", source_box, "source")
         row("Browser:", self.browser, "browser")
         row("Console sign-out:", self.logout_first)
+        row("Multi-session:", self.multi_session)
         row("MFA device:", self.mfa_serial, "mfa_serial")
         row("MFA code command:", self.mfa_process, "mfa_process")
 
@@ -350,6 +361,7 @@ class AccountsPage(QWidget):
                 self.fields["region"].set_text(DEFAULT_REGION)
             index = [val for _label, val in LOGOUT_CHOICES].index(draft.get("logout_first"))
             self.logout_first.setCurrentIndex(index)
+            self.multi_session.setCheckState(_TRISTATE[draft.get("multi_session")])
             self.roles.setRowCount(0)
             for role in draft.get("roles", []):
                 self._append_role_row(role)
@@ -360,6 +372,15 @@ class AccountsPage(QWidget):
         self.roles.insertRow(r)
         for c, key in enumerate(ROLE_COLUMNS):
             value = role.get(key)
+            if key in FLAG_COLUMNS:
+                item = QTableWidgetItem()
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                              | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+                item.setToolTip("Every hand-out of this role's credentials to another program "
+                                "needs a click in the tray")
+                self.roles.setItem(r, c, item)
+                continue
             item = QTableWidgetItem("" if value is None else str(value))
             self.roles.setItem(r, c, item)
             if key == "hotkey":
@@ -377,6 +398,8 @@ class AccountsPage(QWidget):
             return
         if key == "logout_first":
             value = self.logout_first.currentData()
+        elif key == "multi_session":
+            value = {v: k for k, v in _TRISTATE.items()}[self.multi_session.checkState()]
         else:
             value = text_of(self.fields[key].widget)
         self.model.set_field(self._current, key, value)
@@ -391,7 +414,12 @@ class AccountsPage(QWidget):
     def _role_cell_changed(self, item: QTableWidgetItem) -> None:
         if self._loading or self._current < 0:
             return
-        self.model.set_cell(self._current, item.row(), ROLE_COLUMNS[item.column()], item.text())
+        column = ROLE_COLUMNS[item.column()]
+        if column in FLAG_COLUMNS:
+            text = "true" if item.checkState() == Qt.CheckState.Checked else ""
+        else:
+            text = item.text()
+        self.model.set_cell(self._current, item.row(), column, text)
         self._validate_account()
         self.edited.emit()
 

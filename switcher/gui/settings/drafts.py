@@ -53,8 +53,10 @@ FIELD_CHECKS: dict[str, Callable[[str], Any]] = {
 }
 REQUIRED_FIELDS = frozenset({"alias", "id", "region"})
 
-ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey")
-ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey")
+ROLE_COLUMNS = ("name", "duration", "external_id", "mfa_serial", "via", "hotkey", "confirm")
+ROLE_HEADERS = ("Role (path/name)", "Duration (s)", "External ID", "MFA device", "Via target", "Hotkey",
+                "Needs approval")
+FLAG_COLUMNS = frozenset({"confirm"})  # a checkbox: the cell's text is "true" or empty
 ROLE_CHECKS: dict[str, Callable[[str], Any]] = {
     "name": v.check_role_name,
     "duration": v.check_duration,
@@ -62,6 +64,7 @@ ROLE_CHECKS: dict[str, Callable[[str], Any]] = {
     "mfa_serial": v.check_mfa_serial,
     "via": _as_typed,  # checked against the targets in context
     "hotkey": keyspec.check,
+    "confirm": _as_typed,  # a checkbox cannot hold a bad value
 }
 
 
@@ -212,7 +215,12 @@ class AccountDrafts:
         role = self._touch(index)["roles"][row]
         _typed(role, column)
         text = text.strip()
-        if text:
+        if column in FLAG_COLUMNS:
+            if text.lower() == "true":
+                role[column] = True
+            else:
+                role.pop(column, None)
+        elif text:
             role[column] = text
         else:
             role.pop(column, None)

@@ -218,3 +218,29 @@ def test_via_accepts_only_what_the_core_resolves(qtbot, controller, core_env):
     assert "no target named 'nothing'" in problem("nothing")
     assert "Via target" in page.problems.text()
 
+
+
+def test_the_account_multi_session_checkbox_has_three_states(qtbot, window, core_env):
+    from PySide6.QtCore import Qt
+
+    select(window, "dev")
+    box = window.accounts.multi_session
+    assert box.text() == "AWS console multi-session is on in this browser"
+    assert box.checkState() == Qt.CheckState.PartiallyChecked  # the general setting
+    box.setCheckState(Qt.CheckState.Checked)
+    assert window.save() is True
+    assert config_store.load(core_env).account("dev").multi_session is True
+    select(window, "prod")
+    assert box.checkState() == Qt.CheckState.PartiallyChecked
+    select(window, "dev")  # shown again from the saved value
+    assert box.checkState() == Qt.CheckState.Checked
+    box.setCheckState(Qt.CheckState.Unchecked)
+    assert window.save() is True
+    assert config_store.load(core_env).account("dev").multi_session is False
+    box.setCheckState(Qt.CheckState.PartiallyChecked)
+    assert window.save() is True
+    saved = config_store.load(core_env)
+    assert saved.account("dev").multi_session is None
+    import tomllib
+
+    assert all("multi_session" not in a for a in tomllib.loads(core_env.read_text())["accounts"])
