@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from switcher.core import validate as v
 from switcher.core.aws import deadline
+from switcher.core.aws.endpoints import plain_http_allowed
 from switcher.core.credentials import ASSUMED, CHAINED, FEDERATION_TOKEN, LONG_TERM, SESSION_TOKEN
 from switcher.core.errors import AwsError, InputError
 from switcher.core.partitions import PARTITIONS, partition_name  # noqa: F401 - callers use signin.partition_name
@@ -36,7 +37,6 @@ GLOBAL_SERVICES = frozenset({
     "artifact", "budgets", "cost-reports", "health", "wafv2-global",
 })
 SERVICE_RE = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" lets "ec2\n" through
-_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def federation_url(partition: str) -> str:
@@ -73,7 +73,7 @@ def _check_override(url: str) -> str:
     if parts.query or parts.fragment or parts.username or parts.password:
         raise InputError(f"{FEDERATION_ENV} must not carry a query, fragment or user info")
     # Session credentials are POSTed there: plain http only to this machine.
-    if parts.scheme == "http" and host not in _LOOPBACK:
+    if parts.scheme == "http" and not plain_http_allowed(host):
         raise InputError(f"{FEDERATION_ENV} must use https unless it points at this machine")
     return urlunsplit(parts)
 

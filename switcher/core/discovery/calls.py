@@ -4,11 +4,10 @@ per request, and failures as one line."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from switcher.core.discovery import ratelimit
 from switcher.core.discovery.ratelimit import AdaptiveLimiter, Counters
-from switcher.core.errors import AwsError, InputError
+from switcher.core.errors import AwsError
 
 REQUEST_SECONDS = 60  # one request's deadline, its retries included (not the limiter's waits)
 
@@ -19,8 +18,8 @@ def make_client(service: str, region: str, limiter: AdaptiveLimiter, counters: C
     e.g. AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_ORGANIZATIONS), paced by ``limiter``."""
     from botocore.config import Config
 
+    from switcher.core.aws.endpoints import checked_client
     from switcher.core.aws.sts import new_session
-    from switcher.core.sso.sources import LOOPBACK_HOSTS
 
     config = ratelimit.client_config(workers)
     keys = {}
@@ -32,13 +31,8 @@ def make_client(service: str, region: str, limiter: AdaptiveLimiter, counters: C
         keys = {"aws_access_key_id": credentials.access_key_id,
                 "aws_secret_access_key": credentials.secret_access_key,
                 "aws_session_token": credentials.session_token}
-    client = new_session().create_client(service, region_name=region, config=config, **keys)
-    endpoint = client.meta.endpoint_url
-    parts = urlsplit(endpoint)
-    if parts.scheme != "https" and not (parts.scheme == "http"
-                                        and (parts.hostname or "") in LOOPBACK_HOSTS):
-        raise InputError(f"the {service} endpoint {endpoint} must be https "
-                         "(plain http only on 127.0.0.1 or localhost)")
+    client = checked_client(
+        new_session().create_client(service, region_name=region, config=config, **keys), service)
     ratelimit.attach(client, limiter, counters)
     return client
 

@@ -17,11 +17,11 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from switcher.core.errors import AwsError, InputError
+from switcher.core.errors import AwsError
 from switcher.core.sso import loopback
-from switcher.core.sso.sources import LOOPBACK_HOSTS, Source
+from switcher.core.sso.sources import Source
 
 CODE_GRANT = "authorization_code"
 REFRESH_GRANT = "refresh_token"
@@ -83,19 +83,15 @@ def _client_config():
                   retries={"mode": "standard", "max_attempts": 3})
 
 
-def client(service: str, source: Source):
-    """botocore's ``sso-oidc`` or ``sso`` client for the source's region."""
+def client(service: str, source: Source, config=None):
+    """botocore's ``sso-oidc`` or ``sso`` client for the source's region (``config``
+    replaces the default one, e.g. with timeouts capped by a deadline)."""
+    from switcher.core.aws.endpoints import checked_client
     from switcher.core.aws.sts import new_session
 
     made = new_session().create_client(service, region_name=source.region,
-                                       config=_client_config())
-    endpoint = made.meta.endpoint_url
-    parts = urlsplit(endpoint)
-    if parts.scheme != "https" and not (parts.scheme == "http"
-                                        and (parts.hostname or "") in LOOPBACK_HOSTS):
-        raise InputError(f"the {service} endpoint {endpoint} must be https "
-                         "(plain http only on 127.0.0.1 or localhost)")
-    return made
+                                       config=config or _client_config())
+    return checked_client(made, service)
 
 
 def _call(what: str, method, **params):

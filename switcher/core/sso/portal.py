@@ -72,23 +72,10 @@ def _get_role_credentials(source: Source, token: str, account_id: str, role_name
 
 def _client(source: Source, limit):
     """botocore's ``sso`` client for the source's region, its timeouts capped by the
-    deadline; the same endpoint rule as the sign-in's (https, or http on this machine)."""
-    from urllib.parse import urlsplit
+    deadline."""
+    from switcher.core.sso import oidc
 
-    from switcher.core.aws.sts import new_session
-    from switcher.core.errors import InputError
-    from switcher.core.sso.oidc import _client_config
-    from switcher.core.sso.sources import LOOPBACK_HOSTS
-
-    made = new_session().create_client("sso", region_name=source.region,
-                                       config=limit.client_config(_client_config()))
-    endpoint = made.meta.endpoint_url
-    parts = urlsplit(endpoint)
-    if parts.scheme != "https" and not (parts.scheme == "http"
-                                        and (parts.hostname or "") in LOOPBACK_HOSTS):
-        raise InputError(f"the sso endpoint {endpoint} must be https "
-                         "(plain http only on 127.0.0.1 or localhost)")
-    return made
+    return oidc.client("sso", source, config=limit.client_config(oidc._client_config()))
 
 
 class _Refused(Exception):

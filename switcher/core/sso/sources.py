@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from switcher.core.aws.endpoints import plain_http_allowed
 from switcher.core.errors import InputError
 from switcher.core.paths import aws_config_file
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from switcher.core.model import Config, SsoSource
 
 CONFIG_TOML = "config.toml"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 START_URL_EXAMPLE = "https://d-1234567890.awsapps.com/start"
 
 
@@ -42,7 +42,7 @@ def check_start_url(url: str) -> str:
     except ValueError:
         host, parts = "", None
     ok = parts is not None and host and not parts.username and not any(c.isspace() for c in url)
-    if ok and not (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS)):
+    if ok and not (parts.scheme == "https" or (parts.scheme == "http" and plain_http_allowed(host))):
         ok = False
     if not ok or len(url) > 1024:
         raise InputError(f"start URL {url!r} must be an https URL like {START_URL_EXAMPLE}")

@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from switcher.core.targets import Target
+from switcher.gui.palette.delegate import paint_row_background
 from switcher.gui.qt import (
     QAbstractListModel,
-    QColor,
     QFont,
     QModelIndex,
     QPainter,
     QPersistentModelIndex,
     QRectF,
     QSize,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     Qt,
@@ -131,13 +130,7 @@ class ChoiceDelegate(QStyledItemDelegate):
             return
         painter.save()
         rect = option.rect
-        palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, palette.highlight())
-        fg = palette.highlightedText().color() if selected else palette.text().color()
-        dim = QColor(fg)
-        dim.setAlphaF(0.62)
+        fg, dim = paint_row_background(painter, option)
         row = QRectF(rect.left() + PAD, rect.top(), rect.width() - 2 * PAD, rect.height())
         middle = Qt.AlignmentFlag.AlignVCenter
         aside_width = 0.0

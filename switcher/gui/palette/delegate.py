@@ -46,6 +46,19 @@ def format_left(seconds: float | None) -> str:
     return timefmt.format_left(seconds, under_a_minute="<1 min")
 
 
+def paint_row_background(painter: QPainter, option: QStyleOptionViewItem) -> tuple[QColor, QColor]:
+    """Fill a selected row with the highlight; return its text colour and a dimmed one,
+    both from the palette (so a dark scheme reads as well as a light one)."""
+    palette = option.palette
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    if selected:
+        painter.fillRect(option.rect, palette.highlight())
+    fg = palette.highlightedText().color() if selected else palette.text().color()
+    dim = QColor(fg)
+    dim.setAlphaF(0.62)
+    return fg, dim
+
+
 class TargetDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -73,13 +86,8 @@ class TargetDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
-        palette = option.palette
+        fg, dim = paint_row_background(painter, option)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, palette.highlight())
-        fg = palette.highlightedText().color() if selected else palette.text().color()
-        dim = QColor(fg)
-        dim.setAlphaF(0.62)
 
         bar = QRectF(rect.left() + PAD, rect.top() + 9, 6, rect.height() - 18)
         if target.color:
