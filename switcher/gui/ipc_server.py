@@ -86,6 +86,24 @@ def refusal(peer: Peer | None, uid: int | None = None) -> str | None:
     return None
 
 
+def started_by_this_tray(pid: int, proc: str = "/proc", own: int | None = None) -> bool:
+    """Whether pid descends from the tray (not the tray itself). The tray's own switches run
+    ``credential_process`` programs, and one that is ``switcher creds`` would ask the tray
+    back, which waits on it: such a peer does the work itself."""
+    own = os.getpid() if own is None else own
+    seen = 0
+    while pid > 1 and seen < 64:
+        try:
+            with open(f"{proc}/{pid}/status", encoding="utf-8", errors="replace") as fh:
+                pid = next((int(line.split()[1]) for line in fh if line.startswith("PPid:")), 0)
+        except (OSError, ValueError):
+            return False
+        if pid == own:
+            return True
+        seen += 1
+    return False
+
+
 def caller_of(pid: int, proc: str = "/proc") -> Caller:
     """What the dialogs show about pid: its command line and its parent's, one line each."""
 
@@ -255,6 +273,10 @@ class Server:
         why = refusal(peer)
         if why is not None:
             self._send(fd, {"ok": False, "error": why, "exit_code": 1})
+            return
+        if started_by_this_tray(peer.pid):
+            # no exit code: the client falls back to doing the work itself
+            self._send(fd, {"ok": False, "error": "a process this tray started works alone"})
             return
         # waiting on a job or a person now, not on the client: the idle sweep leaves it
         self._conns[fd] = (conn, notifier, b"", float("inf"))

@@ -367,3 +367,32 @@ def test_another_users_peer_is_refused_before_the_broker_sees_it(qtbot, broker_s
 def test_a_tray_without_a_broker_makes_the_client_work_alone(qtbot, server):
     assert ask(qtbot, lambda: ipc.broker("credentials", target="dev/Admin")) is None
     assert server.seen == []
+
+
+def test_a_process_the_tray_started_is_not_brokered(qtbot, broker_server):
+    """The tray's own credential_process children (`switcher creds` run by botocore inside
+    a tray job) would ask the tray back and wait on it: they work alone instead."""
+    import subprocess
+
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "from switcher import ipc; print(ipc.socket_path().exists(), "
+         "ipc.broker('credentials', target='dev/Admin'))"],
+        stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    qtbot.waitUntil(lambda: child.poll() is not None, timeout=20000)
+    assert child.stdout.read().strip() == "True None"  # it saw the tray, which declined
+    child.stdout.close()
+    assert broker_server.asked == []
+    # a process the tray did not start (here: the tray's own pid stands in) is served
+    assert ask(qtbot, lambda: ipc.broker("credentials", target="dev/Admin"))["echo"] == "dev/Admin"
+
+
+def test_started_by_this_tray_walks_the_parent_chain(tmp_path):
+    for pid, ppid in ((30, 20), (20, 10), (10, 1), (40, 1)):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "status").write_text(f"Name:\tx\nPPid:\t{ppid}\n")
+    assert ipc_server.started_by_this_tray(30, str(tmp_path), own=10)
+    assert ipc_server.started_by_this_tray(20, str(tmp_path), own=10)
+    assert not ipc_server.started_by_this_tray(10, str(tmp_path), own=10)  # the tray itself
+    assert not ipc_server.started_by_this_tray(40, str(tmp_path), own=10)
+    assert not ipc_server.started_by_this_tray(99, str(tmp_path), own=10)  # gone
