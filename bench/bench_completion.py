@@ -48,7 +48,8 @@ def write_setup(root: Path, *, discovered: bool, overrides: bool = True) -> dict
         aws += [f"[profile role{n:02d}]", f"role_arn = arn:aws:iam::{200000000000 + n}:role/Admin",
                 "source_profile = base"]
     (root / "aws-config").write_text("\n".join(aws) + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SWITCHER_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "SWITCHER_")) and k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
     env.update(
         HOME=str(root), XDG_CACHE_HOME=str(root / "cache"), XDG_CONFIG_HOME=str(root / "xdg"),
         AWS_CONFIG_FILE=str(root / "aws-config"),

@@ -35,6 +35,9 @@ ENVS: dict[str, dict[str, str]] = {}  # "tray": sees the running tray; "plain": 
 ROLE_ARN = "arn:aws:iam::123456789012:role/Bench"
 BUDGETS = {"cold": 0.8, "cached": 0.3}
 PYTHON_BUDGETS = {"cached": 4.0, "tray": 2.5}  # x a bare `python -c pass`
+# An installed switcher has its bytecode cached; with this set (some dev shells and CI
+# images) every run would compile the modules it imports anew and measure that instead
+NOT_A_USERS = {"PYTHONDONTWRITEBYTECODE"}
 
 
 def start_keyring(stack: ExitStack, root: Path) -> dict[str, str]:
@@ -69,7 +72,8 @@ def build_env(root: Path, moto_url: str, keyring_env: dict[str, str]) -> dict[st
     creds = home / ".aws" / "credentials"
     creds.write_text(f"[base]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "SWITCHER_", "DBUS_", "PYTHON_KEYRING"))}
+           if not k.startswith(("AWS_", "SWITCHER_", "DBUS_", "PYTHON_KEYRING"))
+           and k not in NOT_A_USERS}
     env.update(
         HOME=str(home),
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
@@ -186,7 +190,8 @@ def main() -> int:
         env = build_env(root, aws.moto_url, start_keyring(stack, root))
         (root / "runtime").mkdir(mode=0o700)
         env["SWITCHER_RUNTIME_DIR"] = str(root / "runtime")  # no tray here
-        ENVS["plain"] = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        ENVS["plain"] = {k: v for k, v in os.environ.items()
+                         if not k.startswith("PYTHON") and k not in NOT_A_USERS}
         ENVS["tray"] = start_tray(stack, root, env)
         verify(aws.moto_url, env)
         run_once("switcher tray", env)  # the first was a miss; this one is from memory

@@ -30,6 +30,18 @@ BROKER_TIMEOUT = 600.0
 CONNECT_TIMEOUT = 5.0
 
 
+# A request with "frame": "raw" (the fast `creds`, switcher.cli.fast_creds) that succeeds
+# with a "text" is answered by b"raw <length>\n" and the text's UTF-8 bytes instead of a
+# JSON line: the client then needs no json module (and so no re) to print it. Failures are
+# JSON lines as always.
+RAW_FRAME = b"raw "
+
+
+def raw_frame(text: str) -> bytes:
+    body = text.encode("utf-8")
+    return RAW_FRAME + str(len(body)).encode() + b"\n" + body
+
+
 def encode(message: dict[str, object]) -> bytes:
     return (json.dumps({"v": PROTOCOL, **message}, separators=(",", ":")) + "\n").encode()
 
@@ -79,6 +91,11 @@ def broker(cmd: str, **fields: object) -> dict[str, object] | None:
         reply = _exchange(cmd, BROKER_TIMEOUT, {k: v for k, v in fields.items() if v is not None})
     except NoTrayError:
         return None
+    return outcome(reply)
+
+
+def outcome(reply: dict[str, object]) -> dict[str, object] | None:
+    """A broker reply as broker() returns it: the reply, None (work alone) or TrayFailed."""
     if reply.get("ok") is not False:
         return reply
     code = reply.get("exit_code")

@@ -37,10 +37,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(argv[1:])
     if argv[:1] == ["creds"]:
-        # a running tray answers before any parser is built (see session.brokered_creds)
-        from switcher.cli.session import brokered_creds
+        # a running tray answers before any parser is built
+        from switcher.cli.fast_creds import answer
 
-        code = brokered_creds(argv[1:])
+        code = answer(argv[1:])
         if code is not None:
             return code
     # here, not at the top: a TAB pays for none of them

@@ -65,57 +65,6 @@ def _tray_credentials(target: str, *, duration=None, mfa_code=None, refresh=Fals
     return creds, str(reply.get("target") or target), reply.get("region")
 
 
-_FAST_VALUED = {"--format", "--duration", "--mfa-code"}
-
-
-def brokered_creds(argv: list[str]) -> int | None:
-    """``switcher creds ARGS`` answered by a running tray before argparse is even built
-    (half the time of a brokered call): the exit code, or None when the usual path must
-    run (no tray, a tray that cannot serve us, or arguments only the parser should judge:
-    the parser then gives its own errors, and the tray is asked again as usual)."""
-    from switcher.core.formats import CREDS_FORMATS
-
-    target, fields, rest = None, {}, list(argv)
-    while rest:
-        word = rest.pop(0)
-        if word == "--refresh":
-            fields["refresh"] = True
-            continue
-        name, eq, value = word.partition("=")
-        if name in _FAST_VALUED:
-            if not eq:
-                if not rest:
-                    return None
-                value = rest.pop(0)
-            fields[name[2:].replace("-", "_")] = value
-            continue
-        if word.startswith("-") or target is not None or not word:
-            return None
-        target = word
-    duration = fields.get("duration")
-    if (target is None or fields.get("format", "json") not in CREDS_FORMATS
-            or (duration is not None and not (duration.isascii() and duration.isdigit()
-                                              and len(duration) < 10))):
-        return None
-    if duration is not None:
-        fields["duration"] = int(duration)
-    from switcher.core.paths import socket_path
-
-    if not socket_path().exists():
-        return None
-    from switcher.cli.errors import error_line
-
-    try:
-        reply = _ask_tray("credentials", target, render=True, **fields)
-    except SwitcherError as exc:
-        sys.stderr.write(error_line(exc))
-        return exc.exit_code
-    if reply is None or not isinstance(reply.get("text"), str):
-        return None
-    sys.stdout.write(reply["text"])
-    return 0
-
-
 def creds(args) -> int:
     # the tray renders the text too: this process then needs neither the credentials'
     # dataclass nor the renderer (a third of the time a brokered `creds` takes)

@@ -8,6 +8,9 @@ nothing else in the package reads those variables or joins these paths itself:
 - ``SWITCHER_RUNTIME_DIR``: the tray's lock and socket (else ``$XDG_RUNTIME_DIR/switcher``)
 - ``SWITCHER_CACHE_DIR``: what can be rebuilt at any time (the discovery inventory)
 - ``AWS_CONFIG_FILE``: the AWS CLI's config, as botocore reads it
+
+The runtime directory's rule and the inputs of the config path live in ``places.py``, as
+strings for the brokered ``creds`` that cannot afford pathlib; this module uses them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import os
 import sys
 from pathlib import Path
 
-APP = "switcher"
+from switcher.core import places
+
+APP = places.APP
 CONFIG_NAME = "config.toml"
 STATE_NAME = "state.json"
 
@@ -82,19 +87,15 @@ def runtime_dir() -> Path:
     first use; a directory another user owns is refused rather than trusted."""
     from switcher.core.errors import InputError
 
-    override = os.environ.get("SWITCHER_RUNTIME_DIR")
-    if override:
-        path = Path(override)
+    by_env = places.runtime_dir_name()
+    if by_env is not None:
+        path = Path(by_env)
+    elif sys.platform in ("win32", "darwin"):
+        path = Path(_platformdirs().user_runtime_dir(APP))
     else:
-        base = os.environ.get("XDG_RUNTIME_DIR")
-        if base and Path(base).is_dir():
-            path = Path(base) / APP
-        elif sys.platform in ("win32", "darwin"):
-            path = Path(_platformdirs().user_runtime_dir(APP))
-        else:
-            import tempfile
+        import tempfile
 
-            path = Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
+        path = Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     if sys.platform != "win32":
         st = path.stat()
@@ -106,7 +107,7 @@ def runtime_dir() -> Path:
 
 
 def socket_path() -> Path:
-    return runtime_dir() / "tray.sock"
+    return runtime_dir() / places.SOCKET_NAME
 
 
 def lock_path() -> Path:

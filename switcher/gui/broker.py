@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from switcher.core import paths, places
 from switcher.core.errors import Cancelled, InputError, SwitcherError
 from switcher.core.oneline import one_line
 from switcher.core.targets import Target
@@ -47,8 +48,7 @@ class Broker:
 
     def handle(self, message: dict, caller, respond: Callable[[dict], None]) -> None:
         cmd = message.get("cmd")
-        asked_config = message.get("config")
-        if asked_config is not None and asked_config != str(self.controller.config_path):
+        if not self._same_config(message):
             # no exit code: the client does the work itself, with its own config (a
             # sandbox tray never answers for the real accounts, nor the other way round)
             respond({"ok": False, "error": "this tray serves another config file"})
@@ -115,6 +115,18 @@ class Broker:
             except SwitcherError as exc:
                 return _failure(exc, target)
         return reply
+
+    def _same_config(self, message: dict) -> bool:
+        """Whether the client uses this tray's config file: it says so by the path, or (the
+        fast `creds`, which cannot afford platformdirs) by the environment that decides it."""
+        asked = message.get("config")
+        if asked is not None:
+            return asked == str(self.controller.config_path)
+        inputs = message.get("config_inputs")
+        if inputs is not None:
+            return (inputs == places.config_inputs()
+                    and self.controller.config_path == paths.config_path())
+        return True
 
     # --- state: main thread only ----------------------------------------------------------
 

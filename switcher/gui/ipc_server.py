@@ -14,7 +14,7 @@ from typing import Any
 
 from switcher.core.errors import InputError
 from switcher.core.paths import lock_path, socket_path
-from switcher.ipc import BROKER_COMMANDS, COMMANDS, MAX_LINE, PROTOCOL, encode
+from switcher.ipc import BROKER_COMMANDS, COMMANDS, MAX_LINE, PROTOCOL, encode, raw_frame
 
 ACCEPT_RETRY_MS = 1000
 # A client has this long to send its line: a silent one would hold a descriptor forever,
@@ -286,7 +286,11 @@ class Server:
             entry = self._conns.get(fd)
             if not answered and entry is not None and entry[0] is conn:
                 answered.append(True)
-                self._send(fd, reply)
+                text = reply.get("text")
+                if message.get("frame") == "raw" and reply.get("ok") and isinstance(text, str):
+                    self._send(fd, raw_frame(text))
+                else:
+                    self._send(fd, reply)
 
         try:
             self.broker(message, caller_of(peer.pid), respond)
@@ -306,11 +310,11 @@ class Server:
             return message
         return None
 
-    def _send(self, fd: int, reply: dict) -> None:
+    def _send(self, fd: int, reply: dict | bytes) -> None:
         conn = self._conns[fd][0]
         try:
             conn.settimeout(2)  # the client is waiting for this line; do not hang on it
-            conn.sendall(encode(reply))
+            conn.sendall(reply if isinstance(reply, bytes) else encode(reply))
         except OSError:
             pass
         self._drop(fd)

@@ -43,14 +43,16 @@ def test_confirm_applies_to_roles(cli):
 
 
 class FakeTray:
-    """A socket that answers every line with ``reply`` and keeps what it was sent."""
+    """A socket that answers every line with ``reply`` (a dict: a JSON line; bytes: as they
+    are) and keeps what it was sent."""
 
-    def __init__(self, reply: dict) -> None:
+    def __init__(self, reply: dict | bytes) -> None:
         self.lines: list[dict] = []
         self.listener = socket.socket(socket.AF_UNIX)
         self.listener.bind(str(paths.socket_path()))
         self.listener.listen(8)
-        self.reply = json.dumps({"v": 1, **reply}).encode() + b"\n"
+        self.reply = (reply if isinstance(reply, bytes)
+                      else json.dumps({"v": 1, **reply}).encode() + b"\n")
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -75,13 +77,17 @@ def runtime(tmp_path, monkeypatch):
 
 
 PROBE = """
-import json, sys
+import sys
 from switcher.cli.main import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
 heavy = ("botocore", "boto3", "keyring", "jeepney", "PySide6", "switcher.core.config",
-         "switcher.core.secrets", "argparse", "switcher.core.credentials")
-sys.stderr.write(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]}))
+         "switcher.core.secrets", "argparse", "switcher.core.credentials",
+         # the brokered creds' budget has no room for these either (about 15 ms together)
+         "json", "re", "socket", "enum", "pathlib", "platformdirs", "switcher.ipc")
+loaded = [m for m in heavy if m in sys.modules]
+import json
+sys.stderr.write(json.dumps({"code": code, "loaded": loaded}))
 """
 
 
@@ -92,19 +98,63 @@ def probe(*argv: str) -> tuple[dict, str]:
     return {**json.loads(err_lines[-1]), "err": "\n".join(err_lines[:-1])}, done.stdout
 
 
-def test_a_tray_hit_loads_no_config_keyring_botocore_or_parser(runtime):
-    tray = FakeTray({"ok": True, "text": "export AWS_ACCESS_KEY_ID=ASIA...\n"})
+def test_a_tray_hit_loads_no_config_keyring_botocore_or_parser(runtime, monkeypatch):
+    from switcher import ipc
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/x/é")
+    tray = FakeTray(ipc.raw_frame("export AWS_ACCESS_KEY_ID=ASIA...\n# é\n"))
     try:
         report, out = probe("creds", "dev/Admin", "--format=env", "--duration", "900",
                             "--refresh")
     finally:
         tray.close()
-    assert report["code"] == 0 and out == "export AWS_ACCESS_KEY_ID=ASIA...\n"
+    assert report["code"] == 0 and out == "export AWS_ACCESS_KEY_ID=ASIA...\n# é\n"
     assert report["loaded"] == []
     [line] = tray.lines
+    # the config file named by the environment that decides it (the tray compares)
     assert line == {"v": 1, "cmd": "credentials", "target": "dev/Admin", "format": "env",
-                    "duration": 900, "refresh": True, "render": True,
-                    "config": str(runtime / "config" / "config.toml")}
+                    "duration": 900, "refresh": True, "render": True, "frame": "raw",
+                    "config_inputs": [str(runtime / "config"), "/x/é", os.environ["HOME"]]}
+
+
+def test_an_older_trays_json_answer_is_printed_too(runtime):
+    tray = FakeTray({"ok": True, "text": "{}\n"})
+    try:
+        report, out = probe("creds", "dev/Admin")
+    finally:
+        tray.close()
+    assert (report["code"], out) == (0, "{}\n")
+
+
+@pytest.mark.parametrize("reply", [b"raw 99\nshort", b"raw x\n", b""])
+def test_a_torn_or_empty_reply_goes_the_usual_way(runtime, reply):
+    tray = FakeTray(reply)
+    try:
+        report, out = probe("creds", "dev/Admin")
+    finally:
+        tray.close()
+    # the usual path asks the tray again, gets the same garbage, and says so in one line
+    assert out == "" and report["code"] != 0 and len(tray.lines) == 2
+    assert tray.lines[1].get("config") is not None and "frame" not in tray.lines[1]
+
+
+def test_a_value_the_hand_made_json_would_escape_goes_the_usual_way(runtime):
+    tray = FakeTray({"ok": True, "text": "ok\n"})
+    try:
+        report, out = probe("creds", 'dev/"Admin')
+    finally:
+        tray.close()
+    [line] = tray.lines  # asked once, by switcher.ipc, which escapes properly
+    assert line["target"] == 'dev/"Admin' and "frame" not in line and out == "ok\n"
+
+
+def test_the_fast_clients_limits_are_the_protocols():
+    from switcher import ipc
+    from switcher.cli import fast_creds
+
+    assert (fast_creds.CONNECT_TIMEOUT, fast_creds.BROKER_TIMEOUT, fast_creds.MAX_REPLY) == (
+        ipc.CONNECT_TIMEOUT, ipc.BROKER_TIMEOUT, ipc.MAX_LINE)
+    assert ipc.raw_frame("é").startswith(b"raw 2\n")
 
 
 def test_the_trays_failure_is_the_clis_line_and_exit_code(runtime):

@@ -196,3 +196,31 @@ def test_a_console_url_is_brokered_too(qtbot, tray):
     _, error = ask(qtbot, "console_url", target="prod/Admin")
     assert isinstance(error, ipc.TrayFailed)
     assert dialogs.approval_asked[0][2] == "console_url"
+
+
+def test_the_fast_creds_request_gets_the_raw_frame_for_the_same_config_only(qtbot, tray):
+    from switcher.cli import fast_creds
+
+    def exchange(fields, inputs=None):
+        request = fast_creds._request(fields)
+        if inputs is not None:  # as a client with another environment would send it
+            head, _, _ = request.partition(b',"config_inputs":')
+            request = head + b',"config_inputs":' + json.dumps(inputs).encode() + b"}\n"
+        box: dict = {}
+        thread = threading.Thread(target=lambda: box.update(out=fast_creds._exchange(
+            str(paths.socket_path()), request)))
+        thread.start()
+        qtbot.waitUntil(lambda: not thread.is_alive(), timeout=30_000)
+        return box["out"]
+
+    out = exchange({"target": "dev/Admin", "format": "json"})
+    size, _, body = out.removeprefix(b"raw ").partition(b"\n")
+    assert out.startswith(b"raw ") and int(size) == len(body)
+    assert json.loads(body)["AccessKeyId"].startswith("ASIA")
+    # a client whose environment names another config file: a JSON refusal without an exit
+    # code, so it works alone
+    other = json.loads(exchange({"target": "dev/Admin"}, ["/elsewhere", "", "/home/x"]))
+    assert other["ok"] is False and "exit_code" not in other
+    # a failure is a JSON line, never a raw frame
+    failed = json.loads(exchange({"target": "nosuch/Role"}))
+    assert failed["ok"] is False and failed["exit_code"] == 2
