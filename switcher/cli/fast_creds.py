@@ -14,15 +14,14 @@ that is not the raw frame.
 
 from __future__ import annotations
 
+import _socket
 import os
 import sys
-
-import _socket
 
 from switcher.core import places
 
 _VALUED = {"--format": "format", "--duration": "duration", "--mfa-code": "mfa_code"}
-# as switcher.ipc's (tests/cli/test_fast_creds.py holds them equal)
+# as switcher.ipc's (tests/cli/test_session_broker.py holds them equal)
 CONNECT_TIMEOUT = 5.0
 BROKER_TIMEOUT = 600.0
 MAX_REPLY = 64 * 1024
@@ -35,7 +34,7 @@ def answer(argv: list[str]) -> int | None:
     if fields is None:
         return None
     path = places.socket_file()
-    if path is None or not _ours(os.path.dirname(path)):
+    if path is None or not places.private_dir(os.path.dirname(path)):
         return None
     request = _request(fields)
     if request is None:
@@ -51,6 +50,24 @@ def answer(argv: list[str]) -> int | None:
         sys.stdout.flush()
         return 0
     return _json_reply(reply)
+
+
+def answer_from_cache(argv: list[str]) -> int | None:
+    """No tray: the session straight from the keyring when this NAME was resolved before
+    from the same files (core.creds_shortcut), else None."""
+    fields = _parse(argv)
+    if fields is None or set(fields) - {"target", "format"}:
+        return None  # --refresh, --duration, --mfa-code: the full path judges them
+    from switcher.core import creds_shortcut
+
+    try:
+        text = creds_shortcut.cached_text(fields["target"], fields.get("format"))
+    except Exception:  # noqa: BLE001 - e.g. an ini the renderer refuses: the full path words it
+        return None
+    if text is None:
+        return None
+    sys.stdout.write(text)
+    return 0
 
 
 def _parse(argv: list[str]) -> dict[str, object] | None:
@@ -84,15 +101,6 @@ def _parse(argv: list[str]) -> dict[str, object] | None:
         fields["duration"] = int(duration)
     fields["target"] = target
     return fields
-
-
-def _ours(directory: str) -> bool:
-    """The runtime dir exists and is this user's: a socket elsewhere is not trusted."""
-    try:
-        st = os.stat(directory)
-    except OSError:
-        return False
-    return st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
 def _text(value: str) -> str | None:

@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from switcher.cli.fast_creds import answer
 
         code = answer(argv[1:])
+        if code is None:  # no tray: the keyring-cached session, if this name was seen before
+            from switcher.cli.fast_creds import answer_from_cache
+
+            code = answer_from_cache(argv[1:])
         if code is not None:
             return code
     # here, not at the top: a TAB pays for none of them

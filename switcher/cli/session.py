@@ -88,6 +88,10 @@ def creds(args) -> int:
         config, target, duration=args.duration, mfa_code=args.mfa_code, refresh=args.refresh
     )
     sys.stdout.write(render(credentials, fmt, region=target.region, profile=target.name))
+    if not (args.sandbox or args.refresh):
+        from switcher.core import creds_shortcut
+
+        creds_shortcut.note(args.target, target, config.settings.creds_format)
     return 0
 
 

@@ -8,7 +8,6 @@ import shlex
 from datetime import UTC
 
 from switcher.core.credentials import Credentials
-from switcher.core.errors import InputError
 from switcher.core.formats import CREDS_FORMATS as FORMATS
 
 # Set in the user's shell, these would make SDKs pick other credentials than ours.
@@ -57,7 +56,7 @@ def render(creds: Credentials, fmt: str, *, region: str | None = None,
         lines += [f"$Env:{k} = {_ps_quote(val)}" if val is not None else remove.format(k)
                   for k, val in env.items()]
     else:
-        raise InputError(f"credentials format must be one of {', '.join(FORMATS)}")
+        raise _bad(f"credentials format must be one of {', '.join(FORMATS)}")
     return "\n".join(lines) + "\n"
 
 
@@ -96,11 +95,18 @@ def _ini(creds: Credentials, profile: str, region: str | None) -> str:
     }
     for key, val in [("profile", profile), *values.items()]:
         if val is not None and (any(c in val for c in "\r\n") or val != val.strip()):
-            raise InputError(f"{key} cannot be written to an ini file (line breaks or edge spaces)")
+            raise _bad(f"{key} cannot be written to an ini file (line breaks or edge spaces)")
     if any(c in profile for c in "[]"):
-        raise InputError(f"profile name {profile!r} cannot contain brackets in an ini file")
+        raise _bad(f"profile name {profile!r} cannot contain brackets in an ini file")
     lines = [f"[{profile}]"]
     lines += [f"{k} = {val}" for k, val in values.items() if val is not None]
     if creds.expiration:
         lines.append(f"# expires {iso8601(creds)}")
     return "\n".join(lines) + "\n"
+
+
+def _bad(message: str) -> Exception:
+    # imported here: errors brings enum, a tenth of what a cached `creds` may take
+    from switcher.core.errors import InputError
+
+    return InputError(message)

@@ -29,6 +29,15 @@ def runtime_dir_name() -> str | None:
     return None
 
 
+def private_dir(path: str) -> bool:
+    """The directory exists, is this user's and nobody else's: what it holds is trusted."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
 def config_inputs() -> list[str]:
     return [os.environ.get(name, "") for name in CONFIG_INPUTS]
 

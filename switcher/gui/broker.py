@@ -18,13 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 from switcher.core import paths, places
+from switcher.core.credentials import MIN_SECONDS_LEFT  # as the keyring cache
 from switcher.core.errors import Cancelled, InputError, SwitcherError
 from switcher.core.oneline import one_line
 from switcher.core.targets import Target
 from switcher.gui.controller import mfa_via_main
 
 APPROVAL_SECONDS = 3600  # "Allow for 1 hour"
-MIN_SECONDS_LEFT = 300  # as the keyring cache: a session about to end is not handed out
 
 # ask_mfa(target, device, caller_text) and ask_approval(target, caller_text, what) run on
 # the main thread: a code / a choice ("once", "hour"), or None when cancelled or denied

@@ -16,28 +16,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import zlib
 from contextlib import contextmanager
-from datetime import datetime
 
-from switcher.core.credentials import (
-    ASSUMED,
-    CHAINED,
-    FEDERATION_TOKEN,
-    SESSION_TOKEN,
-    Credentials,
-)
+from switcher.core.credentials import MIN_SECONDS_LEFT, Credentials, cached_session
 from switcher.core.secrets import keystore
 from switcher.core.secrets.keystore import SESSIONS_SERVICE, DamagedEntry, KeyringUnavailable
 
-MIN_SECONDS_LEFT = 300
 INDEX = "_index"  # keyrings cannot list entries, so we keep the names ourselves
 _index_lock = threading.Lock()  # GUI workers store sessions concurrently
 _warned_damaged = False
-_SESSION_KINDS = (ASSUMED, CHAINED, SESSION_TOKEN, FEDERATION_TOKEN)
-_KEY_ID = re.compile(r"[A-Za-z0-9_]{1,128}")  # IAM: [\w]+, at most 128
 
 
 def cache_key(target) -> str:
@@ -65,7 +54,7 @@ def load(target, *, min_seconds_left: float = MIN_SECONDS_LEFT) -> Credentials |
         return None
     if not raw:
         return None
-    creds = _session(raw)
+    creds = cached_session(raw)
     if creds is None:  # a damaged entry is just a miss; the next store overwrites it
         _warn_damaged(f"the cached session of {target.name}")
         return None
@@ -162,31 +151,6 @@ def _index() -> list[str]:
         _warn_damaged("the index of cached sessions")
         return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
     return names
-
-
-def _session(raw: str) -> Credentials | None:
-    """The cached session in ``raw``, or None when it is not one we wrote."""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    key_id, secret, token = data.get("AccessKeyId"), data.get("SecretAccessKey"), data.get("SessionToken")
-    expiration, kind = data.get("Expiration"), data.get("Kind", ASSUMED)
-    if not (isinstance(key_id, str) and _KEY_ID.fullmatch(key_id)):
-        return None
-    if not all(isinstance(x, str) and x for x in (secret, token, expiration)):
-        return None
-    if kind not in _SESSION_KINDS:
-        return None
-    try:
-        expires = datetime.fromisoformat(expiration)
-    except ValueError:
-        return None
-    if expires.utcoffset() is None:  # naive: cannot be compared with the clock
-        return None
-    return Credentials(key_id, secret, token, expires, kind)
 
 
 def _warn_damaged(what: str) -> None:

@@ -11,11 +11,9 @@ import json
 import threading
 
 from switcher.core.errors import Fix, InputError
-from switcher.core.secrets import secretservice
+from switcher.core.secrets import KEYS_SERVICE, SESSIONS_SERVICE, SSO_SERVICE, secretservice
 
-KEYS_SERVICE = "switcher:keys"
-SESSIONS_SERVICE = "switcher:sessions"
-SSO_SERVICE = "switcher:sso"  # IAM Identity Center tokens and client registrations
+__all__ = ["KEYS_SERVICE", "SESSIONS_SERVICE", "SSO_SERVICE"]  # the names' usual home
 
 _backend_cache: list = []  # [backend or None], resolved once per process
 _warned = False
