@@ -77,8 +77,8 @@ def _client_config():
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    # a hung network must not hang a command or a GUI worker: the per-command deadline
-    # of core/aws, once there, belongs here too
+    # a hung network must not hang a command or a GUI worker; within a switch, client()
+    # caps these by the switch's deadline as well
     return Config(signature_version=UNSIGNED, connect_timeout=5, read_timeout=20,
                   retries={"mode": "standard", "max_attempts": 3})
 
@@ -89,8 +89,14 @@ def client(service: str, source: Source, config=None):
     from switcher.core.aws.endpoints import checked_client
     from switcher.core.aws.sts import new_session
 
-    made = new_session().create_client(service, region_name=source.region,
-                                       config=config or _client_config())
+    from switcher.core.aws import deadline
+
+    if config is None:
+        config = _client_config()
+        limit = deadline.current()  # e.g. a token refresh in the middle of a switch
+        if limit is not None:
+            config = limit.client_config(config)
+    made = new_session().create_client(service, region_name=source.region, config=config)
     return checked_client(made, service)
 
 

@@ -178,3 +178,13 @@ def test_an_unreachable_endpoint_is_one_line(center, source, monkeypatch):
     with pytest.raises(AwsError, match=r"^cannot reach IAM Identity Center at "
                        rf"http://127.0.0.1:{port}/client/register \(the client registration\)"):
         oidc.register(client, source, oidc.CODE)
+
+
+def test_a_client_made_within_a_switch_waits_no_longer_than_its_deadline(center, source):
+    from switcher.core.aws import deadline
+
+    alone = oidc.client("sso-oidc", source)
+    assert (alone.meta.config.connect_timeout, alone.meta.config.read_timeout) == (5, 20)
+    with deadline.ensure(2.0):
+        capped = oidc.client("sso-oidc", source)
+    assert capped.meta.config.connect_timeout <= 2.0 and capped.meta.config.read_timeout <= 2.0
