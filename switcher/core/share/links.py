@@ -17,7 +17,10 @@ from switcher.core.partitions import SIGNIN_HOSTS, Partition, partition_for_regi
 SWITCH_PATH = "/switchrole"
 # "eu-west-1.signin.aws.amazon.com": the console hands out regional sign-in hosts too.
 _REGIONAL_HOST_RE = re.compile(r"\A(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?P<host>signin\..+)\Z", re.ASCII)
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls, DEL, line/paragraph separators and the bidi embeddings, overrides and
+# isolates, which would make a shared link's name read differently from what it is (a ZWJ
+# inside an emoji stays allowed)
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _ELLIPSIS = "..."  # ASCII so that "64 characters" means the same to us and to the console
 
 
@@ -57,7 +60,7 @@ def check_display_name(value: str) -> str:
             f"display name is {len(value)} characters; the console accepts at most {v.DISPLAY_NAME_MAX}"
         )
     if _CONTROL_RE.search(value):
-        raise InputError("display name contains control characters")
+        raise InputError("display name contains control or text-direction characters")
     return value
 
 

@@ -307,3 +307,19 @@ def test_empty_config_renders_every_format():
 def test_list_targets_feeds_the_page(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     assert len(json.loads(render(list_targets(_config()), "json"))) == 6
+
+
+@pytest.mark.parametrize("name", ["a\x85b", "a\u2028b", "safe\u202egnp.exe", "x\u2066y\u2069",
+                                  "tab\there", "del\x7f"])
+def test_display_names_with_controls_or_direction_overrides_are_refused(name):
+    from switcher.core.share.links import check_display_name
+
+    with pytest.raises(InputError, match="control or text-direction"):
+        check_display_name(name)
+
+
+def test_display_names_with_emoji_sequences_and_accents_are_kept():
+    from switcher.core.share.links import check_display_name
+
+    for name in ("Prod 👩\u200d💻", "Équipe données", "生产/Admin"):
+        assert check_display_name(name) == name
