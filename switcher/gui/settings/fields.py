@@ -20,6 +20,7 @@ from switcher.gui.qt import (
     QWidget,
     Signal,
 )
+from switcher.gui.theme import is_dark  # one rule: window darker than its text
 
 INVALID_PROPERTY = "invalid"
 TONE_PROPERTY = "tone"  # "error", "warning", "info" or "ok": coloured by tone_stylesheet()
@@ -28,10 +29,6 @@ TONE_PROPERTY = "tone"  # "error", "warning", "info" or "ok": coloured by tone_s
 # colour scheme gets light red text on a dark red tint instead of dark red on pale pink.
 HUES = {"error": QColor("#d93025"), "warning": QColor("#e37400"), "info": QColor("#1e8e3e"),
         "ok": QColor("#1e8e3e")}
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
