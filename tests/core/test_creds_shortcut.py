@@ -5,7 +5,6 @@ whenever anything NAME was resolved from has changed."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 import sys

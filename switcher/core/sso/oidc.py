@@ -86,10 +86,9 @@ def _client_config():
 def client(service: str, source: Source, config=None):
     """botocore's ``sso-oidc`` or ``sso`` client for the source's region (``config``
     replaces the default one, e.g. with timeouts capped by a deadline)."""
+    from switcher.core.aws import deadline
     from switcher.core.aws.endpoints import checked_client
     from switcher.core.aws.sts import new_session
-
-    from switcher.core.aws import deadline
 
     if config is None:
         config = _client_config()
