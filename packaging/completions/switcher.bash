@@ -37,7 +37,7 @@ __switcher_opts() {
         switcher/keys/remove) printf '%s\n' -h --help ;;
         switcher/keys/list) printf '%s\n' -h --help ;;
         switcher/sso) printf '%s\n' -h --help ;;
-        switcher/sso/add) printf '%s\n' -h --help --start-url --region ;;
+        switcher/sso/add) printf '%s\n' -h --help --start-url --region --console --max-requests-per-second ;;
         switcher/sso/remove) printf '%s\n' -h --help ;;
         switcher/sso/list) printf '%s\n' -h --help --json ;;
         switcher/sso/login) printf '%s\n' -h --help --device-code --no-browser --timeout ;;
@@ -82,6 +82,8 @@ __switcher_optval() {
         "switcher/exec --duration") echo @free ;;
         "switcher/sso/add --start-url") echo @free ;;
         "switcher/sso/add --region") echo @regions ;;
+        "switcher/sso/add --console") printf '%s\n' federation portal ;;
+        "switcher/sso/add --max-requests-per-second") echo @free ;;
         "switcher/sso/login --timeout") echo @free ;;
         "switcher/org/add --via") echo @targets ;;
         "switcher/org/add --role-name") echo @free ;;

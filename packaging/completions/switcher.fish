@@ -56,7 +56,7 @@ complete -c switcher -n '__switcher_at switcher' -a keys -d 'store long-term acc
 complete -c switcher -n '__switcher_at switcher' -a sso -d 'IAM Identity Center sources and their sign-in'
 complete -c switcher -n '__switcher_at switcher' -a discover -d 'list the accounts and roles of Identity Center sources and organizations'
 complete -c switcher -n '__switcher_at switcher' -a org -d 'AWS Organizations to discover accounts in'
-complete -c switcher -n '__switcher_at switcher' -a sandbox -d 'serve the sandbox (moto + local sign-in) until interrupted'
+complete -c switcher -n '__switcher_at switcher' -a sandbox -d 'serve the sandbox (moto, local sign-in, Identity Center) until interrupted'
 complete -c switcher -n '__switcher_at switcher' -a doctor -d 'show config path, keyring, partitions and endpoints'
 complete -c switcher -n '__switcher_at switcher' -a tray -d 'start the tray app (or show the palette of the running one)'
 complete -c switcher -n '__switcher_at switcher' -a show -d 'show the running tray\'s palette'
@@ -122,7 +122,7 @@ complete -c switcher -n '__switcher_at switcher/keys' -s h -l help -d 'show this
 complete -c switcher -n '__switcher_at switcher/keys/add' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/keys/remove' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/keys/list' -s h -l help -d 'show this help message and exit'
-complete -c switcher -n '__switcher_at switcher/sso' -a add -d 'add an Identity Center source to config.toml'
+complete -c switcher -n '__switcher_at switcher/sso' -a add -d 'add an Identity Center source to config.toml, or change its --console and --max-requests-per-second'
 complete -c switcher -n '__switcher_at switcher/sso' -a remove -d 'remove a config.toml source and forget its sign-in'
 complete -c switcher -n '__switcher_at switcher/sso' -a list -d 'sources (also ~/.aws/config\'s) and their sign-in state'
 complete -c switcher -n '__switcher_at switcher/sso' -a login -d 'sign in (browser with PKCE, or --device-code)'
@@ -131,6 +131,8 @@ complete -c switcher -n '__switcher_at switcher/sso' -s h -l help -d 'show this 
 complete -c switcher -n '__switcher_at switcher/sso/add' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/sso/add' -l start-url -d 'the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start' -x
 complete -c switcher -n '__switcher_at switcher/sso/add' -l region -d 'the Identity Center region' -x -a '(__switcher_regions)'
+complete -c switcher -n '__switcher_at switcher/sso/add' -l console -d 'how `login` opens the console: federation (a sign-in URL; the default) or portal (the access portal\'s shortcut, for multi-session)' -x -a 'federation portal'
+complete -c switcher -n '__switcher_at switcher/sso/add' -l max-requests-per-second -d 'never ask Identity Center faster than this while discovering (1-1000; default: as fast as it answers)' -x
 complete -c switcher -n '__switcher_at switcher/sso/remove' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/sso/list' -s h -l help -d 'show this help message and exit'
 complete -c switcher -n '__switcher_at switcher/sso/list' -l json -d 'machine-readable output'

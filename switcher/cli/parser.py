@@ -201,11 +201,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p = _cmd(sub, "sso", "sso:sso", "IAM Identity Center sources and their sign-in")
     ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser,
                             help="add, remove, list, login or logout")
-    q = ssub.add_parser("add", help="add an Identity Center source to config.toml")
+    q = ssub.add_parser("add", help="add an Identity Center source to config.toml, or "
+                        "change its --console and --max-requests-per-second")
     q.add_argument("name", help="1-64 letters, digits or +=,.@_- characters")
     q.add_argument("--start-url", required=True, metavar="URL",
                    help="the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start")
     q.add_argument("--region", required=True, help="the Identity Center region")
+    if sub.only in (None, "sso"):  # the rule's one home, imported only when sso is built
+        from switcher.core.sso.sources import CONSOLE_MODES
+
+        q.add_argument("--console", choices=CONSOLE_MODES,
+                       help="how `login` opens the console: federation (a sign-in URL; the "
+                       "default) or portal (the access portal's shortcut, for multi-session)")
+    q.add_argument("--max-requests-per-second", type=int, metavar="N",
+                   help="never ask Identity Center faster than this while discovering (1-1000; "
+                   "default: as fast as it answers)")
     q = ssub.add_parser("remove", help="remove a config.toml source and forget its sign-in")
     q.add_argument("name")
     q = ssub.add_parser("list", help="sources (also ~/.aws/config's) and their sign-in state")
@@ -247,7 +257,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     q = osub.add_parser("list", help="organizations and how many accounts were discovered")
     q.add_argument("--json", action="store_true", help="machine-readable output")
 
-    _cmd(sub, "sandbox", "sandbox:run", "serve the sandbox (moto + local sign-in) until interrupted")
+    _cmd(sub, "sandbox", "sandbox:run", "serve the sandbox (moto, local sign-in, Identity Center) until interrupted")
     _cmd(sub, "doctor", "doctor:run", "show config path, keyring, partitions and endpoints")
 
     p = _cmd(sub, "tray", "tray:tray", "start the tray app (or show the palette of the running one)")

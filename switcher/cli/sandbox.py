@@ -1,4 +1,5 @@
-"""``switcher sandbox``: serve moto + the local sign-in endpoint until interrupted."""
+"""``switcher sandbox``: serve moto, the local sign-in endpoint and the Identity Center
+stand-in until interrupted."""
 
 from __future__ import annotations
 
@@ -8,18 +9,36 @@ import sys
 import threading
 
 HOWTO = """\
-# Switcher sandbox is running: moto (fake AWS) and a local console sign-in endpoint.
+# Switcher sandbox is running: moto (fake AWS), a local console sign-in endpoint and a
+# local IAM Identity Center ({sso_accounts} accounts, source {sso}); the organization {org}
+# lives in moto.
 # Nothing here reaches AWS. In another terminal, paste the export lines above, then try:
 #   switcher list
 #   switcher login acme-dev/Developer --stdout     # sign-in URL to the sandbox console
 #   switcher login acme-audit/Auditor              # a chained role (via acme-dev/Developer)
 #   switcher login acme-prod/Admin --mfa-code 123456   # MFA role: any 6 digits work here
 #   switcher creds partner-data/DataAccess --format json
+# Identity Center and Organizations:
+#   switcher sso login {sso}        # click Approve on the sandbox's page in the browser
+#                                  # (none with SWITCHER_SANDBOX_AUTO_APPROVE=1 set for
+#                                  # switcher sandbox)
+#   switcher discover              # {sso}'s accounts and roles, and {org}'s accounts
+#   switcher list                  # now with Acme-Payments-Prod/ReadOnlyAccess and more
+#   switcher login Acme-Payments-Prod/ReadOnlyAccess --stdout
 # Sessions are cached in that shell's OS keyring, tied to this sandbox's endpoints; with
-# no keyring there nothing is cached (each command warns once and asks the sandbox again).
+# no keyring there nothing is cached (each command warns once and asks the sandbox again)
+# and an Identity Center sign-in has nowhere to go (it needs the keyring).
 # Request log (no secrets): {log_url}
 # Press Ctrl+C to stop; the demo config and its AWS files are deleted then (sessions
 # already cached stay in the keyring, never used outside this sandbox)."""
+
+
+def howto(sandbox, log_url: str) -> str:
+    from switcher.sandbox import seed
+
+    accounts = len(sandbox.identity_center.accounts) if sandbox.identity_center else 0
+    return HOWTO.format(log_url=log_url, sso=seed.SSO_NAME, org=seed.ORG_NAME,
+                        sso_accounts=accounts)
 
 
 def run(args) -> int:
@@ -40,7 +59,7 @@ def run(args) -> int:
         for name, value in sandbox.env.items():
             out.write(f"export {name}={shlex.quote(value)}\n")
         log_url = sandbox.stack.federation_url.rsplit("/federation", 1)[0] + "/_sandbox/log"
-        out.write(HOWTO.format(log_url=log_url) + "\n")
+        out.write(howto(sandbox, log_url) + "\n")
         out.flush()
         while not stop.wait(0.5):  # short waits: the handler runs between them
             pass

@@ -15,10 +15,22 @@ from switcher.core.sso import sources, tokens
 
 
 def add(args) -> int:
-    source = sources.add(args.name, args.start_url, args.region)
-    sys.stderr.write(f"added Identity Center source {source.name}; sign in with: "
-                     f"switcher sso login {source.name}\n")
+    before = next((s for s in store.load().sso if s.name == args.name), None)
+    source = sources.add(args.name, args.start_url, args.region, console=args.console,
+                         max_requests_per_second=args.max_requests_per_second)
+    if before is None:
+        sys.stderr.write(f"added Identity Center source {source.name}; sign in with: "
+                         f"switcher sso login {source.name}\n")
+    else:
+        what = "updated" if before != source else "unchanged"
+        sys.stderr.write(f"Identity Center source {source.name} {what}: console "
+                         f"{source.console}, {_rate(source.max_requests_per_second)}\n")
     return 0
+
+
+def _rate(ceiling: int | None) -> str:
+    # the limiter always adapts to the service's quota; a ceiling only caps it
+    return f"at most {ceiling} requests/s" if ceiling else "no rate ceiling"
 
 
 def remove(args) -> int:
@@ -28,11 +40,15 @@ def remove(args) -> int:
 
 def list_(args) -> int:
     rows = []
-    for source in sources.all_sources(store.load()):
+    config = store.load()
+    for source in sources.all_sources(config):
         state = tokens.state(source)
+        entry = sources.config_entry(config, source)
         rows.append({
             "name": source.name, "start_url": source.start_url, "region": source.region,
             "defined_in": list(source.defined_in), "aliases": list(source.names[1:]),
+            "console": entry.console if entry else "federation",
+            "max_requests_per_second": entry.max_requests_per_second if entry else None,
             "state": state.status, "expires_at": state.until, "token_from": state.origin,
             "renewable": state.renewable, "text": state.describe(),
         })
@@ -43,7 +59,8 @@ def list_(args) -> int:
         return 0
     for row in rows:
         sys.stdout.write(f"{row['name']}\t{row['start_url']}\t{row['region']}\t"
-                         f"{', '.join(row['defined_in'])}\t{row['text']}\n")
+                         f"{', '.join(row['defined_in'])}\tconsole {row['console']}\t"
+                         f"{_rate(row['max_requests_per_second'])}\t{row['text']}\n")
     return 0
 
 

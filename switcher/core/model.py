@@ -208,11 +208,9 @@ class SsoSource:
     console: str = "federation"
 
     def __post_init__(self) -> None:
-        from switcher.core.sso.sources import check_name, check_start_url
+        from switcher.core.sso.sources import check_console, check_name, check_start_url
 
-        if self.console not in ("federation", "portal"):
-            raise InputError(f"Identity Center source {self.name}: console must be "
-                             f"federation or portal, not {v.short_repr(self.console)}")
+        check_console(self.console, f"Identity Center source {self.name}")
 
         object.__setattr__(self, "name", check_name(self.name))
         object.__setattr__(self, "start_url", check_start_url(self.start_url))

@@ -3,6 +3,10 @@
 The base credentials are a real IAM user created in moto, with its access keys in a
 temporary AWS shared-credentials file as profile ``sandbox`` — moto's throwaway keys, so
 no keyring is needed for the sandbox to work.
+
+The config also has an IAM Identity Center source (``SSO_NAME``, served by the sandbox's
+stand-in) and an organization (``ORG_NAME``) created in moto, whose management account is
+the IAM user's own: both are what `switcher discover` lists.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 
 from switcher.core import config as config_store
 from switcher.core import paths
-from switcher.core.model import Account, Config, Role, Settings
+from switcher.core.model import Account, Config, OrgSource, Role, Settings, SsoSource
 
 SOURCE = "sandbox"
 USER = "sandbox-user"
@@ -38,10 +42,49 @@ def demo_config() -> Config:
                 source=SOURCE, roles=(Role("Operator"),)),
         Account("china-north", "666666666666", region="cn-north-1", color="C9B3E6",
                 source=SOURCE, roles=(Role("Viewer"),)),
+        # the organization's management account (where the sandbox user lives)
+        Account("acme-root", MOTO_ACCOUNT, region="us-east-1", color="A8D5D0", source=SOURCE,
+                roles=(Role(ORG_ADMIN_ROLE),)),
     )
-    return Config(accounts=accounts, settings=Settings())
+    # the sandbox's Identity Center stand-in (its endpoints come from AWS_ENDPOINT_URL_SSO
+    # and _SSO_OIDC in the sandbox's env): `switcher sso login acme`, `switcher discover`
+    sso = (SsoSource(SSO_NAME, SSO_START_URL, SSO_REGION),)
+    org = (OrgSource(ORG_NAME, f"acme-root/{ORG_ADMIN_ROLE}", (ORG_MEMBER_ROLE,)),)
+    return Config(accounts=accounts, sso=sso, org=org, settings=Settings())
 
 
+ORG_NAME = "acme-org"
+ORG_ADMIN_ROLE = "OrganizationAdmin"
+ORG_MEMBER_ROLE = "OrganizationAccountAccessRole"  # what Organizations creates in new accounts
+# member accounts; the last one is closed, so discovery leaves it out
+ORG_MEMBERS = ("Acme Shared Services", "Acme Network", "Acme Log Archive", "Acme Sandbox Alice",
+               "Acme Sandbox Bob", "Acme Retired")
+
+
+def create_organization(moto_url: str, session=None) -> None:
+    """The demo organization in moto, in the sandbox user's account (moto's default one:
+    these bootstrap keys are not moto's, so moto puts their calls there).
+
+    moto's state is global to the process: a second sandbox finds the organization made.
+    """
+    import boto3
+
+    # ``session``: one boto3 session for all the seeding, whose loaded data a second client
+    # reuses (a fresh session costs ~30 ms more per client)
+    org = (session or boto3.session.Session()).client(
+        "organizations", endpoint_url=moto_url, region_name="us-east-1",
+        aws_access_key_id="sandbox-bootstrap", aws_secret_access_key="sandbox-bootstrap",
+    )
+    try:
+        org.create_organization(FeatureSet="ALL")
+    except org.exceptions.AlreadyInOrganizationException:
+        return
+    ids = [org.create_account(AccountName=name, Email=f"aws+{n}@acme.example")
+           ["CreateAccountStatus"]["AccountId"] for n, name in enumerate(ORG_MEMBERS)]
+    org.close_account(AccountId=ids[-1])
+
+
+SSO_NAME = "acme"
 SSO_START_URL = "https://d-sandbox.awsapps.com/start"
 SSO_REGION = "us-east-1"
 _SSO_TEAMS = ("Payments", "Identity", "Data Platform", "Search", "Mobile", "Billing",
@@ -67,7 +110,7 @@ def demo_sso_accounts():
     return accounts
 
 
-def create_user_keys(moto_url: str, user: str = USER) -> tuple[str, str]:
+def create_user_keys(moto_url: str, user: str = USER, session=None) -> tuple[str, str]:
     """A real IAM user in moto and its access keys (long-term, AKIA...).
 
     moto's state is global to the process, so a second sandbox in the same process (tests,
@@ -75,7 +118,7 @@ def create_user_keys(moto_url: str, user: str = USER) -> tuple[str, str]:
     """
     import boto3
 
-    iam = boto3.session.Session().client(
+    iam = (session or boto3.session.Session()).client(
         "iam", endpoint_url=moto_url, region_name="us-east-1",
         aws_access_key_id="sandbox-bootstrap", aws_secret_access_key="sandbox-bootstrap",
     )
@@ -115,12 +158,18 @@ def write_aws_files(root: Path, keys: tuple[str, str], *, profile: str = SOURCE,
 
 def seed(root: Path, moto_url: str) -> dict[str, str]:
     """Fill ``root`` with a config dir and AWS files; return the variables pointing there."""
-    keys = create_user_keys(moto_url)
+    import boto3
+
+    session = boto3.session.Session()
+    keys = create_user_keys(moto_url, session=session)
+    create_organization(moto_url, session)
     config_dir = root / "config"
     config_store.save(demo_config(), config_dir / paths.CONFIG_NAME)
     aws_config, aws_creds = write_aws_files(root, keys)
     return {
         "SWITCHER_CONFIG_DIR": str(config_dir),
+        # the discovered demo accounts go with the sandbox, never into the user's cache
+        "SWITCHER_CACHE_DIR": str(root / "cache"),
         "AWS_CONFIG_FILE": str(aws_config),
         "AWS_SHARED_CREDENTIALS_FILE": str(aws_creds),
     }

@@ -75,16 +75,79 @@ def test_add_list_remove(cli):
     assert rows["corp"] == {
         "name": "corp", "start_url": START_URL, "region": REGION,
         "defined_in": ["config.toml", "sso-session work"], "aliases": ["work"],
+        "console": "federation", "max_requests_per_second": None,
         "state": "never", "expires_at": None, "token_from": None, "renewable": False}
     assert rows["other"]["defined_in"] == ["sso-session other"]
+    assert (rows["other"]["console"], rows["other"]["max_requests_per_second"]) == (
+        "federation", None)
     assert cli.ok("sso", "list").splitlines()[0] == (
-        f"corp\t{START_URL}\t{REGION}\tconfig.toml, sso-session work\tnever")
+        f"corp\t{START_URL}\t{REGION}\tconfig.toml, sso-session work\tconsole federation\t"
+        "no rate ceiling\tnever")
     assert cli.ok("sso", "remove", "corp") == ""
     assert list(_listed(cli)) == ["work", "other"]
 
 
+def test_add_with_console_and_rate_ceiling_and_change_them_by_adding_again(cli):
+    add = ("sso", "add", "corp", "--start-url", START_URL, "--region", REGION)
+    cli.ok(*add, "--console", "portal", "--max-requests-per-second", "5")
+    text = cli.config_bytes().decode()
+    assert 'console = "portal"' in text and "max_requests_per_second = 5" in text
+    row = _listed(cli)["corp"]
+    assert (row["console"], row["max_requests_per_second"]) == ("portal", 5)
+    assert "\tconsole portal\tat most 5 requests/s\tnever" in cli.ok("sso", "list")
+
+    # a flag left out keeps what was set, as `switcher add` does for an account
+    code, out, err = cli(*add, "--max-requests-per-second", "12")
+    assert (code, err) == (0, "Identity Center source corp updated: console portal, "
+                              "at most 12 requests/s\n")
+    code, out, err = cli(*add, "--console", "federation")
+    assert err == ("Identity Center source corp updated: console federation, "
+                   "at most 12 requests/s\n")
+    text = cli.config_bytes().decode()
+    assert "console" not in text and "max_requests_per_second = 12" in text  # the default
+    assert cli(*add).err == ("Identity Center source corp unchanged: console federation, "
+                             "at most 12 requests/s\n")
+
+    # what discovery and login read
+    from switcher.core import config as store
+    from switcher.core.discovery.run import plans
+
+    (plan,) = plans(store.load(cli.config_path), [])
+    assert plan.ceiling == 12
+
+
+def test_settings_go_on_the_entry_that_applies(cli):
+    cli.ok("sso", "add", "corp", "--start-url", START_URL, "--region", REGION)
+    before = cli.config_bytes()
+    code, out, err = cli("sso", "add", "twin", "--start-url", START_URL + "/", "--region", REGION,
+                         "--console", "portal")
+    assert code == 2 and err == (
+        f"switcher: corp comes first in config.toml for {START_URL}, so its settings apply: "
+        "change them with: switcher sso add corp ...\n")
+    assert cli.config_bytes() == before
+    cli.ok("sso", "add", "twin", "--start-url", START_URL + "/", "--region", REGION)  # no flags
+
+
+def test_the_default_source_writes_neither_key(cli):
+    cli.ok("sso", "add", "corp", "--start-url", START_URL, "--region", REGION)
+    text = cli.config_bytes().decode()
+    assert "console" not in text and "max_requests_per_second" not in text
+
+
 @pytest.mark.parametrize("args,message", [
     (("add", "a b", "--start-url", START_URL, "--region", REGION), "source name 'a b' must be"),
+    (("add", "corp", "--start-url", START_URL, "--region", REGION, "--console", "browser"),
+     "argument --console: invalid choice: 'browser' (choose from 'federation', 'portal')"),
+    (("add", "corp", "--start-url", START_URL, "--region", REGION,
+      "--max-requests-per-second", "0"), "max_requests_per_second must be 1-1000"),
+    (("add", "corp", "--start-url", START_URL, "--region", REGION,
+      "--max-requests-per-second", "1001"), "max_requests_per_second must be 1-1000"),
+    (("add", "corp", "--start-url", START_URL, "--region", REGION,
+      "--max-requests-per-second", "2.5"), "--max-requests-per-second: invalid int value: '2.5'"),
+    (("add", "corp", "--start-url", START_URL, "--region", "eu-west-1"),
+     "already exists with region us-east-1; remove it first"),
+    (("add", "corp", "--start-url", START_URL, "--region", REGION, "--console", "federation",
+      "--max-requests-per-second", "-3"), "max_requests_per_second must be 1-1000"),
     (("add", "corp", "--start-url", "http://d-x.awsapps.com/start", "--region", REGION),
      "start URL 'http://d-x.awsapps.com/start' must be an https URL"),
     (("add", "corp", "--start-url", START_URL, "--region", "mars"), "region 'mars' is not a region"),
@@ -95,8 +158,9 @@ def test_add_list_remove(cli):
     (("login", "corp", "--timeout", "0"), "--timeout must be 1-3600 seconds"),
 ])
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(cli, args, message):
-    if args[0] != "add":
-        cli.ok("sso", "add", "corp", "--start-url", START_URL, "--region", REGION)
+    # an existing source, so that a bad change of it is refused too
+    cli.ok("sso", "add", "corp", "--start-url", START_URL, "--region", REGION,
+           "--console", "portal", "--max-requests-per-second", "7")
     before = cli.config_bytes()
     code, out, err = cli("sso", *args)
     assert code == 2 and out == "" and message in err

@@ -30,3 +30,28 @@ def test_an_identity_center_source_is_not_a_first_run(tmp_path, monkeypatch):
     assert needs_sandbox()
     sources.add("corp", "https://d-1.awsapps.com/start", "us-east-1")
     assert not needs_sandbox()
+
+
+def test_the_sandbox_tray_has_the_identity_center_section(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+    from switcher.gui.tray_app import TrayApp
+    from switcher.gui.tray_sso import SECTION
+    from switcher.sandbox import Sandbox, seed
+
+    monkeypatch.setenv("SWITCHER_NO_FIRST_RUN", "1")
+    real = (tmp_path / "real" / "config.toml", tmp_path / "aws-config")
+    sandbox = Sandbox().activate()
+    app = TrayApp(QApplication.instance(), sandbox=True, sandbox_obj=sandbox, real_paths=real,
+                  icon=QSystemTrayIcon())
+    try:
+        menu = app.menu.menu
+        menu.aboutToShow.emit()  # opening the menu reads the sources' sign-in states
+        qtbot.waitUntil(lambda: SECTION in [a.text() for a in menu.actions()], timeout=30_000)
+        (source,) = [a.menu() for a in menu.actions()
+                     if a.menu() is not None and a.text().startswith(f"{seed.SSO_NAME} — ")]
+        assert source.title() == f"{seed.SSO_NAME} — not signed in"
+        source.aboutToShow.emit()  # what Qt emits when the user opens it
+        assert [a.text() for a in source.actions()][:2] == ["Sign in…", "Discover now"]
+    finally:
+        app.shutdown()

@@ -99,12 +99,47 @@ def test_seeded_config_is_valid_and_covers_the_demo_cases(sandbox):
     assert f"[profile {seed.PROFILE_TARGET}]" in Path(sandbox.env["AWS_CONFIG_FILE"]).read_text()
 
 
+def test_seeded_config_has_the_identity_center_stand_in_and_the_organization(sandbox):
+    from switcher.core.discovery import organizations
+    from switcher.core.targets import resolve
+
+    config = config_store.load(sandbox.config_dir / paths.CONFIG_NAME)
+    center = sandbox.identity_center
+    (source,) = config.sso
+    assert (source.name, source.start_url, source.region) == (
+        seed.SSO_NAME, center.start_url, center.region)
+    assert source.console == "federation"  # the stand-in's portal has no console shortcut
+    assert sandbox.env["AWS_ENDPOINT_URL_SSO"] == sandbox.env["AWS_ENDPOINT_URL_SSO_OIDC"] == center.url
+    assert len(center.accounts) >= 40
+
+    (org,) = config.org
+    via = resolve(config, org.via)  # the management account: where the organization is
+    keys = _assume(sandbox, _base_keys(sandbox), via.role_arn)
+    import boto3
+
+    client = boto3.session.Session().client(
+        "organizations", endpoint_url=sandbox.stack.moto_url, region_name="us-east-1",
+        aws_access_key_id=keys[0], aws_secret_access_key=keys[1], aws_session_token=keys[2])
+    listed = client.list_accounts()["Accounts"]
+    assert client.describe_organization()["Organization"]["MasterAccountId"] == via.account_id
+    assert {a["Name"] for a in listed} >= set(seed.ORG_MEMBERS)
+    assert [a["Name"] for a in listed if not organizations.active(a)] == [seed.ORG_MEMBERS[-1]]
+
+
+def test_a_second_sandbox_in_the_process_finds_the_organization_made():
+    with Sandbox() as box:  # moto's state outlives a sandbox: no second organization
+        config = config_store.load(box.config_dir / paths.CONFIG_NAME)
+        assert [o.name for o in config.org] == [seed.ORG_NAME]
+
+
 def test_env_names_every_endpoint_and_file(sandbox):
     env = sandbox.env
     assert env["AWS_ENDPOINT_URL_STS"] == sandbox.stack.sts_url
     assert env["SWITCHER_FEDERATION_URL"].endswith("/federation")
     for name in ("SWITCHER_CONFIG_DIR", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         assert Path(env[name]).exists()
+    # discovery's inventory is the sandbox's, deleted with it
+    assert Path(env["SWITCHER_CACHE_DIR"]).parent == sandbox.root
     for name in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "SWITCHER_FEDERATION_URL"):
         assert env[name].startswith("http://127.0.0.1:")  # loopback only
 
@@ -317,6 +352,7 @@ def test_switcher_sandbox_prints_exports_serves_and_stops_cleanly(tmp_path, sig)
         assert (Path(config_dir) / "config.toml").exists()
         assert _request(fed_url.rsplit("/federation", 1)[0] + "/")[0] == 200
         assert "switcher login" in output
+        assert f"switcher sso login {seed.SSO_NAME}" in output and "switcher discover" in output
     finally:
         proc.send_signal(sig)
         try:

@@ -9,6 +9,7 @@ is the one shown, the others still find it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,20 @@ def check_start_url(url: str) -> str:
     if not ok or len(url) > 1024:
         raise InputError(f"start URL {url!r} must be an https URL like {START_URL_EXAMPLE}")
     return url
+
+
+# how `login` opens an Identity Center target's console: a federation sign-in URL from
+# GetRoleCredentials credentials, or the access portal's console shortcut
+CONSOLE_MODES = ("federation", "portal")
+
+
+def check_console(value: str, what: str) -> str:
+    if value not in CONSOLE_MODES:
+        from switcher.core.validate import short_repr
+
+        raise InputError(f"{what}: console must be {' or '.join(CONSOLE_MODES)}, "
+                         f"not {short_repr(value)}")
+    return value
 
 
 def url_key(url: str) -> str:
@@ -139,6 +154,12 @@ def find(config: Config, name: str, aws_config: dict | None = None) -> Source:
                      + (f" (known: {known})" if known else " (add one with: switcher sso add)"))
 
 
+def config_entry(config: Config, source: Source) -> SsoSource | None:
+    """The config.toml entry whose settings (console, max_requests_per_second) apply to
+    ``source``: the first one with its start URL; None for ~/.aws/config's sources."""
+    return next((s for s in config.sso if url_key(s.start_url) == source.key), None)
+
+
 def login_name_for_profile(profile: str | None, config: Config | None = None) -> str:
     """The name ``switcher sso login`` knows an ~/.aws/config SSO profile's sign-in by."""
     profile = profile or "default"
@@ -160,13 +181,19 @@ def login_name_for_profile(profile: str | None, config: Config | None = None) ->
         return profile
 
 
-def add(name: str, start_url: str, region: str, config_path: Path | None = None) -> SsoSource:
-    """Record a source in config.toml (no secrets there). Adding the same one again is a
-    no-op; the same name for another start URL is refused."""
+def add(name: str, start_url: str, region: str, config_path: Path | None = None, *,
+        console: str | None = None, max_requests_per_second: int | None = None) -> SsoSource:
+    """Record a source in config.toml (no secrets there). Adding the same one again sets
+    the options given (``None``: kept, or the default for a new source) and keeps the
+    others, as ``switcher add`` does for an account; the same name for another start URL
+    or region is refused."""
     from switcher.core import config as store
     from switcher.core.model import SsoSource
 
-    new = SsoSource(name, start_url, region)
+    options = {k: val for k, val in (("console", console),
+                                     ("max_requests_per_second", max_requests_per_second))
+               if val is not None}
+    new = SsoSource(name, start_url, region, **options)  # every rule checked before any write
     aws = read_aws_config()
 
     def change(config: Config) -> Config:
@@ -174,16 +201,26 @@ def add(name: str, start_url: str, region: str, config_path: Path | None = None)
             if new.name in existing.names and existing.key != url_key(new.start_url):
                 raise InputError(f"{new.name} already names the Identity Center source for "
                                  f"{existing.start_url} ({', '.join(existing.defined_in)})")
+        first = next((s for s in config.sso if url_key(s.start_url) == url_key(new.start_url)),
+                     None)
+        if options and first is not None and first.name != new.name:
+            # one sign-in, one set of settings: the first entry's (see config_entry)
+            raise InputError(f"{first.name} comes first in config.toml for {first.start_url}, "
+                             f"so its settings apply: change them with: switcher sso add "
+                             f"{first.name} ...")
         same = [s for s in config.sso if s.name == new.name]
-        if same and same[0] == new:
-            return config
-        if same:
+        if not same:
+            return replace(config, sso=(*config.sso, new))
+        if same[0].region != new.region:
             raise InputError(f"Identity Center source {new.name} already exists with region "
                              f"{same[0].region}; remove it first")
-        return replace(config, sso=(*config.sso, new))
+        changed = replace(same[0], **options)
+        if changed == same[0]:
+            return config
+        return replace(config, sso=tuple(changed if s is same[0] else s for s in config.sso))
 
-    store.update(change, config_path)
-    return new
+    saved = store.update(change, config_path)
+    return next(s for s in saved.sso if s.name == new.name)
 
 
 def remove(name: str, config_path: Path | None = None) -> SsoSource:
@@ -202,3 +239,47 @@ def remove(name: str, config_path: Path | None = None) -> SsoSource:
     store.update(lambda c: replace(c, sso=tuple(s for s in c.sso if s.name != name)),
                  config_path)
     return mine[0]
+
+
+# -- the Settings window: adds, edits and removals under one Save --------------------------
+
+def name_clash(name: str, start_url: str, found: Iterable[Source]) -> str | None:
+    """Why ``name`` cannot name a source for ``start_url``: it already names another
+    sign-in (a name finds one start URL, so `switcher sso login NAME` is never ambiguous)."""
+    for existing in found:
+        if name in existing.names and existing.key != url_key(start_url):
+            return (f"{name} already names the Identity Center source for "
+                    f"{existing.start_url} ({', '.join(existing.defined_in)})")
+    return None
+
+
+def apply_edits(config: Config, base: Iterable[SsoSource],
+                edited: Iterable[tuple[str | None, SsoSource]], aws: dict | None = None) -> Config:
+    """``config`` (the file as it is now) with the editor's changes to config.toml's
+    sources: ``base`` is what the editor loaded, ``edited`` its (name as loaded or None for
+    a new source, source) pairs. Only what differs from ``base`` is applied, so a source the
+    CLI added or changed meanwhile and nobody touched here stays as it is on disk. Refused
+    (InputError, nothing applied) as `add` refuses: a name that names another start URL
+    here or in ~/.aws/config, a name given twice."""
+    aws = read_aws_config() if aws is None else aws
+    base_by_name = {s.name: s for s in base}
+    edited = list(edited)
+    kept = {original for original, _s in edited if original is not None}
+    sso = [s for s in config.sso if s.name not in base_by_name or s.name in kept]
+    changed = []
+    for original, source in edited:
+        if original is not None and base_by_name.get(original) == source:
+            continue  # untouched here: whatever is on disk wins
+        changed.append(source)
+        names = [s.name for s in sso]
+        if original is not None and original in names:
+            sso[names.index(original)] = source  # edited or renamed: in its place
+        elif source not in sso:
+            sso.append(source)  # a name already taken on disk fails Config's own check
+    result = replace(config, sso=tuple(sso))
+    found = all_sources(result, aws)
+    for source in changed:
+        problem = name_clash(source.name, source.start_url, found)
+        if problem:
+            raise InputError(problem)
+    return result
