@@ -284,6 +284,14 @@ class Controller(QObject):
         config_store.save(config, self.config_path)  # raises InputError/ConfigError, file kept
         self._set_config(config)
 
+    def update_config(self, change: Callable[[Config], Config]) -> Config:
+        """``change(the file as it is now)`` saved under the file's lock, as the CLI's
+        edits are: a `switcher sso add` at the same moment is not lost. Raises
+        InputError/ConfigError (from ``change`` too) with the file kept."""
+        config = config_store.update(change, self.config_path)
+        self._set_config(config)
+        return config
+
     def add_keys(self, source: str, access_key_id: str, secret_access_key: str) -> None:
         """What `switcher keys add` does: keys into the OS keyring, the source into
         config.keyring_sources, and sessions assumed with the old keys forgotten.

@@ -1,6 +1,7 @@
 """The tray menu's Identity Center section: one submenu per source with its sign-in state
 ("signed in until 14:05", "expired"), *Sign in…*, *Discover now*, and the source's
-discovered targets grouped by account (by first letter past GROUP_THRESHOLD accounts).
+discovered targets grouped by account (by first letter past GROUP_THRESHOLD accounts,
+a letter of more than GROUP_SIZE accounts in ranges of them).
 
 Everything that reads the keyring, ~/.aws/config or the network (the sign-in state, a
 browser sign-in, a discovery) runs as a job of the controller's ``Jobs``; results come
@@ -19,6 +20,20 @@ from switcher.core.targets import Target
 from switcher.gui.qt import QAction, QMenu, QObject, Signal
 
 SECTION = "Identity Center"
+# A letter's submenu past this many accounts holds ranges of them instead ("Account-00000 –
+# Account-00099"): one company prefix puts 2,000 accounts under one letter, and a menu
+# of 2,000 entries is slow to open and no use to scroll.
+GROUP_SIZE = 100
+
+
+def ranges(items: list, alias: Callable[[object], str], size: int = GROUP_SIZE) -> list:
+    """(label, chunk) for consecutive chunks of at most ``size`` of ``items`` (in menu
+    order), labelled by the first and last alias."""
+    out = []
+    for start in range(0, len(items), size):
+        chunk = items[start:start + size]
+        out.append((f"{alias(chunk[0])} – {alias(chunk[-1])}  ({len(chunk)})", chunk))
+    return out
 
 
 def state_text(state) -> str:
@@ -34,11 +49,12 @@ def state_text(state) -> str:
     return "not signed in"
 
 
-def read_states(config) -> list[tuple[str, object]]:
-    """(source name, tokens.State) of every Identity Center source: for a worker."""
+def read_states(config, aws_config: dict | None = None) -> list[tuple[str, object]]:
+    """(source name, tokens.State) of every Identity Center source: for a worker.
+    ``aws_config``: ~/.aws/config as already read (sources.read_aws_config)."""
     from switcher.core.sso import sources, tokens
 
-    return [(s.name, tokens.state(s)) for s in sources.all_sources(config)]
+    return [(s.name, tokens.state(s)) for s in sources.all_sources(config, aws_config)]
 
 
 def sign_in(config, name: str) -> str:
@@ -48,6 +64,19 @@ def sign_in(config, name: str) -> str:
     source = sources.find(config, name)
     tokens.login(source, browser=config.settings.browser)
     return f"Signed in to {source.name}"
+
+
+def discover(config, name: str, on_progress: Callable[[str], None]) -> list:
+    """A discovery of source ``name`` (run.Outcome list), its progress as text: for a
+    worker."""
+    from switcher.core.discovery import run
+
+    return run.discover(config, [name], progress=lambda update: on_progress(update.text()))
+
+
+def failure(outcomes) -> str | None:
+    """What went wrong in a discovery's outcomes, if anything did."""
+    return next((str(o.error) for o in outcomes if getattr(o, "error", None)), None)
 
 
 class IdentityCenterMenu(QObject):
@@ -136,6 +165,12 @@ class IdentityCenterMenu(QObject):
     def _fill_group(self, menu: QMenu, group: list[tuple[str, list[Target]]]) -> None:
         if menu.actions():
             return
+        if len(group) > GROUP_SIZE:
+            for label, chunk in ranges(group, lambda item: item[0]):
+                sub = self._new_menu(label, menu)
+                menu.addMenu(sub)
+                sub.aboutToShow.connect(lambda s=sub, c=chunk: self._fill_group(s, c))
+            return
         for alias, roles in group:
             self._add_account(menu, alias, roles)
 
@@ -204,17 +239,14 @@ class IdentityCenterMenu(QObject):
         emit = self._progress.emit  # from the worker: queued to this object's thread
 
         def work():
-            from switcher.core.discovery import run
-
-            return run.discover(config, [name], progress=lambda u: emit(name, u.text()))
+            return discover(config, name, lambda text: emit(name, text))
 
         def done(ok: bool, payload) -> None:
             self._busy.discard((name, "discover"))
             self.progress.pop(name, None)
-            failed = _message(payload) if not ok else next(
-                (o.error for o in payload if getattr(o, "error", None)), None)
+            failed = _message(payload) if not ok else failure(payload)
             if failed:
-                self.failed.emit(name, str(failed))
+                self.failed.emit(name, failed)
             else:
                 self.discovered.emit(name, f"Discovery of {name} done")
             self.controller.reload()  # the inventory changed: the targets with it

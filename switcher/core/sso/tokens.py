@@ -103,12 +103,21 @@ def remove_source(name: str, config_path=None):
     from switcher.core.sso import sources
 
     removed = sources.remove(name, config_path)
-    key = url_key(removed.start_url)
-    if not any(s.key == key for s in sources.all_sources(store.load(config_path))):
-        gone = Source(removed.name, removed.start_url, removed.region, (removed.name,), ())
-        forget(gone)
-        forget_registrations(gone)
+    forget_orphans([removed], store.load(config_path))
     return removed
+
+
+def forget_orphans(removed, config, aws_config: dict | None = None) -> None:
+    """The tokens and registrations of removed config.toml sources (``SsoSource``) whose
+    start URL no source of ``config`` or ~/.aws/config signs in to any more."""
+    from switcher.core.sso import sources
+
+    left = {s.key for s in sources.all_sources(config, aws_config)}
+    for entry in removed:
+        if url_key(entry.start_url) not in left:
+            gone = Source(entry.name, entry.start_url, entry.region, (entry.name,), ())
+            forget(gone)
+            forget_registrations(gone)
 
 
 def _registration(source: Source, flow: str, client, *, create: bool) -> Registration | None:

@@ -1,5 +1,5 @@
-"""The settings window: its pages (accounts and roles, import/export, general settings)
-under one Save.
+"""The settings window: its pages (accounts and roles, Identity Center sources,
+import/export, general settings) under one Save.
 
 Edits never lose data: a failed save keeps the window open with the error; a config the
 CLI changed on disk is reloaded (untouched edits) or merged under the user's edits at save
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from switcher.core import autostart, hotkeys
-from switcher.core import config as config_store
 from switcher.core.errors import SwitcherError
 from switcher.core.model import Account, Config, Settings
 from switcher.core.targets import account_targets, read_aws_profiles
@@ -45,10 +44,11 @@ from switcher.gui.qt import (
 from switcher.gui.settings.accounts import AccountsPage
 from switcher.gui.settings.fields import set_tone, tone_stylesheet
 from switcher.gui.settings.general import GeneralPage
+from switcher.gui.settings.identity_center import IdentityCenterPage
 from switcher.gui.settings.keys import AddKeysDialog
 from switcher.gui.settings.transfer import TransferPage
 
-PAGES = ("accounts", "import", "general")
+PAGES = ("accounts", "identity-center", "import", "general")
 
 
 def merge(base: Config, disk: Config, edited: list[tuple[str | None, Account]], settings: Settings) -> Config:
@@ -77,7 +77,7 @@ def merge(base: Config, disk: Config, edited: list[tuple[str | None, Account]], 
     }
     if changed:
         result = replace(result, settings=replace(disk.settings, **changed))
-    return Config(accounts=result.accounts, settings=result.settings, keyring_sources=result.keyring_sources)
+    return result  # the rest of the file ([[sso]], [[org]], [[discovered]]) as it is on disk
 
 
 class Banner(QLabel):
@@ -139,10 +139,13 @@ class SettingsWindow(QWidget):
         self.real_config_button = QPushButton("Use my real config", objectName="useRealConfig")
         self.real_config_button.clicked.connect(self.leave_sandbox_requested)
         self.tabs = QTabWidget()
-        self.accounts = AccountsPage(regions=_regions(), sources=_sources(controller.config))
+        regions = _regions()
+        self.accounts = AccountsPage(regions=regions, sources=_sources(controller.config))
+        self.identity = IdentityCenterPage(controller, regions=regions)
         self.transfer = TransferPage(controller)
         self.general = GeneralPage()
         self.tabs.addTab(self.accounts, "Accounts")
+        self.tabs.addTab(self.identity, "Identity Center")
         self.tabs.addTab(self.transfer, "Import / Export")
         self.tabs.addTab(self.general, "General")
 
@@ -153,7 +156,8 @@ class SettingsWindow(QWidget):
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveButton")
-        self.save_button.setToolTip(f"Save ({QKeySequence(QKeySequence.StandardKey.Save).toString()})")
+        self._save_tip = f"Save ({QKeySequence(QKeySequence.StandardKey.Save).toString()})"
+        self.save_button.setToolTip(self._save_tip)
         self.discard_button = self.buttons.button(QDialogButtonBox.StandardButton.Reset)
         self.discard_button.setText("Discard changes")
         self.discard_button.clicked.connect(self.discard)
@@ -184,6 +188,7 @@ class SettingsWindow(QWidget):
         self.accounts.add_keys_button.clicked.connect(self.add_keys)
         self.accounts.edited.connect(self._edited)
         self.general.edited.connect(self._edited)
+        self.identity.edited.connect(self._edited)
         self.transfer.editor_config = self.editor_config
         self.transfer.staged.connect(self._staged)
         controller.targets_changed.connect(self._external_change)
@@ -199,6 +204,7 @@ class SettingsWindow(QWidget):
         try:
             self.base = config
             self.accounts.load(config)
+            self.identity.load(config)
             start_at_login = _autostart_enabled()
             self.general.load(config.settings, start_at_login=start_at_login)
             self._shown_settings = self._built_settings() or config.settings
@@ -238,7 +244,7 @@ class SettingsWindow(QWidget):
     def is_dirty(self) -> bool:
         """Whether there are edits that Save would write (a value that cannot be saved yet
         counts: it is the user's typing all the same)."""
-        if self.accounts.model.is_dirty():
+        if self.accounts.model.is_dirty() or self.identity.is_dirty():
             return True
         built = self._built_settings()
         return built is None or built != self._shown_settings
@@ -264,7 +270,10 @@ class SettingsWindow(QWidget):
     def _refresh_dirty(self) -> None:
         dirty = self.is_dirty()
         self.setWindowModified(dirty)
-        self.save_button.setEnabled(dirty)
+        # a source that `switcher sso add` would refuse cannot be saved: Save waits for it
+        blocked = self.identity.problem() if dirty else None
+        self.save_button.setEnabled(dirty and blocked is None)
+        self.save_button.setToolTip(f"Not yet: {blocked}" if blocked else self._save_tip)
         self.discard_button.setEnabled(dirty)
 
     def _save_problem(self) -> str | None:
@@ -273,7 +282,7 @@ class SettingsWindow(QWidget):
             check_hotkeys(edited, self.general.build())
         except SwitcherError as exc:
             return str(exc)
-        return None
+        return self.identity.problem()
 
     def _staged(self, result) -> None:
         from switcher.gui.settings.transfer import would
@@ -319,6 +328,7 @@ class SettingsWindow(QWidget):
         taken along (new and changed accounts as new ones, changed settings), shown
         unsaved on top of the real config for Save to write there."""
         carried = (self.accounts.model.changed_drafts(), self._settings_changes())
+        carried_sources = self.identity.changed_drafts()
         focused = self.focusWidget()  # where the user was typing, before the question
         self._saving = True
         try:
@@ -331,6 +341,7 @@ class SettingsWindow(QWidget):
         self._show_sandbox()
         self.accounts.set_sources(_sources(self.controller.config))
         self.load(self.controller.config, carried=carried)
+        self.identity.carry(carried_sources)
         if focused is not None and focused.isVisibleTo(self):
             focused.setFocus()
         where = self.controller.config_path
@@ -373,11 +384,15 @@ class SettingsWindow(QWidget):
             edited = self.accounts.build()
             settings = self.general.build()
             check_hotkeys(edited, settings)
-            disk = config_store.load(self.controller.config_path)
-            merged = merge(self.base, disk, edited, settings)
+            self.identity.edits()  # a source that cannot be built: its message, nothing read
+            removed_sources = self.identity.removed()
+
+            def change(disk: Config) -> Config:
+                return self.identity.apply(merge(self.base, disk, edited, settings))
+
             self._saving = True
-            try:
-                self.controller.save_config(merged)
+            try:  # under the file's lock, as the CLI's edits: a CLI save meanwhile is kept
+                merged = self.controller.update_config(change)
             finally:
                 self._saving = False
         except SwitcherError as exc:
@@ -395,7 +410,22 @@ class SettingsWindow(QWidget):
                 return True
         self.load(merged)
         self.banner.show_message("Saved.", "info")
+        self._forget_sign_ins(removed_sources, merged)
         return True
+
+    def _forget_sign_ins(self, removed, config: Config) -> None:
+        """What `switcher sso remove` does after the file: the keyring's tokens of a start
+        URL nothing signs in to any more go too (a job: keyring work)."""
+        if not removed:
+            return
+        from switcher.core.sso import tokens
+
+        def done(ok: bool, payload) -> None:
+            if not ok:
+                self.banner.show_message(f"Saved, but the removed source's sign-in is still in "
+                                         f"the keyring: {payload}", "warning")
+
+        self.controller.jobs.submit(lambda: tokens.forget_orphans(removed, config), done)
 
     def add_keys(self) -> AddKeysDialog:
         current = self.accounts.source.currentText().strip()

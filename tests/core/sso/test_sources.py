@@ -12,6 +12,8 @@ from switcher.core.model import Config, SsoSource
 from switcher.core.sso import sources
 
 URL = "https://d-1234567890.awsapps.com/start"
+OTHER = "https://d-other.awsapps.com/start"
+LATE = "https://d-late.awsapps.com/start"
 
 
 @pytest.mark.parametrize("url", [
@@ -141,3 +143,36 @@ def test_login_name_for_profile(tmp_path, monkeypatch):
     assert sources.login_name_for_profile("old", config) == "corp"
     assert sources.login_name_for_profile("lone", config) == "lone"
     assert sources.login_name_for_profile("dev", Config()) == "work"
+
+
+def test_apply_edits_applies_only_what_the_editor_changed():
+    corp, team = SsoSource("corp", URL, "eu-west-1"), SsoSource("team", OTHER, "us-east-1")
+    base = (corp, team)
+    # the file now: the CLI added "late" and changed team's region meanwhile
+    disk = Config(sso=(corp, SsoSource("team", OTHER, "us-west-2"), SsoSource("late", LATE, "us-east-1")))
+    renamed = SsoSource("work", URL, "eu-west-1", console="portal")
+    new = SsoSource("new", "https://d-new.awsapps.com/start", "ap-south-1")
+    result = sources.apply_edits(disk, base, [("corp", renamed), ("team", team), (None, new)], {})
+    assert [s.name for s in result.sso] == ["work", "team", "late", "new"]
+    assert result.sso[0] == renamed  # renamed in its place
+    assert result.sso[1].region == "us-west-2"  # untouched here: the disk's change stays
+    removed = sources.apply_edits(disk, base, [("team", team)], {})
+    assert [s.name for s in removed.sso] == ["team", "late"]
+    assert sources.apply_edits(disk, base, [("corp", corp), ("team", team)], {}) == disk
+
+
+@pytest.mark.parametrize("edited,message", [
+    ([(None, SsoSource("other", OTHER, "us-east-1"))],
+     r"^other already names the Identity Center source for https://d-late.awsapps.com/start "
+     r"\(sso-session other\)$"),
+    ([(None, SsoSource("corp", OTHER, "us-east-1"))], "Identity Center source corp is defined twice"),
+    ([("corp", SsoSource("acme", URL, "eu-west-1"))], "organizations share names"),
+])
+def test_apply_edits_refuses_what_add_refuses(edited, message):
+    from switcher.core.model import OrgSource
+
+    corp = SsoSource("corp", URL, "eu-west-1")
+    config = Config(sso=(corp,), org=(OrgSource("acme", "dev/Admin", ("R",)),))
+    aws = {"sso_sessions": {"other": {"sso_start_url": LATE, "sso_region": "us-east-1"}}}
+    with pytest.raises(InputError, match=message):
+        sources.apply_edits(config, (corp,), edited if edited[0][0] else [("corp", corp), *edited], aws)

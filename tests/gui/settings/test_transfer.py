@@ -22,10 +22,11 @@ role_name = Operator
 
 
 def _writes(monkeypatch) -> list:
-    """Every write of the config file (each save is one atomic replace)."""
+    """Every write of the config file (each save, locked update or not, is one atomic
+    replace through the store's one writer)."""
     written = []
-    real_save = config_store.save
-    monkeypatch.setattr(config_store, "save", lambda config, path=None: (written.append(path), real_save(config, path))[1])
+    real_write = config_store._write
+    monkeypatch.setattr(config_store, "_write", lambda text, path: (written.append(path), real_write(text, path))[1])
     return written
 
 
