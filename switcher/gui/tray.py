@@ -6,8 +6,10 @@ Identity Center source with its discovered targets (tray_sso.py), then Search…
 Settings…, Quit. A role entry has a submenu of
 actions, but a click (or Enter) on the entry itself opens its console directly.
 
-Submenus are filled when first shown, so hundreds of accounts cost nothing until opened;
-past GROUP_THRESHOLD accounts they are grouped by first letter and Search is the way in.
+Submenus are filled when first shown, so thousands of accounts cost nothing until opened;
+past GROUP_THRESHOLD accounts they are grouped by first letter (each letter's accounts,
+and each account's roles, made when opened; a letter of more than GROUP_SIZE accounts
+holds ranges of them) and Search is the way in.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from switcher.gui.qt import (
     QTimer,
     Signal,
 )
+from switcher.gui.tray_sso import GROUP_SIZE, ranges
 
 MAX_RECENTS = 5
 GROUP_THRESHOLD = 25
@@ -253,11 +256,11 @@ class TrayMenu(QObject):
             # first character before the natural key: "1aa", "2bb", "10c" must give one "1" group
             ordered = sorted(accounts, key=lambda a: (a.alias[0], natural_key(a.alias)))
             for letter, group in groupby(ordered, key=lambda a: a.alias[0]):
-                group = list(group)
+                group = [(a, account_targets.get(a.alias, [])) for a in group]
                 sub = self._new_menu(f"{letter.upper()}  ({len(group)})", menu)
                 menu.addMenu(sub)
-                for account in group:
-                    self._add_account(sub, account, account_targets.get(account.alias, []))
+                # filled when opened: thousands of accounts cost one entry per letter
+                sub.aboutToShow.connect(lambda s=sub, g=group: self._fill_group(s, g))
         elif accounts:
             menu.addSection("Accounts")
             for account in accounts:
@@ -289,13 +292,34 @@ class TrayMenu(QObject):
         quit_action = menu.addAction("Quit")
         quit_action.triggered.connect(self.quit_requested)
 
-    def _add_account(self, parent: QMenu, account, targets: list[Target]) -> None:
+    def _fill_group(self, menu: QMenu, group: list) -> None:
+        if menu.actions():
+            return
+        if len(group) > GROUP_SIZE:
+            for label, chunk in ranges(group, lambda item: item[0].alias):
+                sub = self._new_menu(label, menu)
+                menu.addMenu(sub)
+                sub.aboutToShow.connect(lambda s=sub, c=chunk: self._fill_group(s, c))
+            return
+        for account, targets in group:
+            self._add_account(menu, account, targets, lazy=True)
+
+    def _add_account(self, parent: QMenu, account, targets: list[Target], *,
+                     lazy: bool = False) -> None:
         # after a tab Qt right-aligns the text like a shortcut: the ids line up in a column
         sub = self._new_menu(f"{account.alias}\t{account.id}", parent)
         sub.setIcon(icons.swatch(account.color))
         parent.addMenu(sub)
+        if lazy:  # inside a letter group: its roles when the account is opened
+            sub.aboutToShow.connect(lambda s=sub, t=targets: self._fill_roles(s, t))
+        else:
+            self._fill_roles(sub, targets)
+
+    def _fill_roles(self, menu: QMenu, targets: list[Target]) -> None:
+        if menu.actions():
+            return
         for target in targets:
-            self._add_target_entry(sub, target, target.role_name)
+            self._add_target_entry(menu, target, target.role_name)
 
     def _add_target_entry(self, parent: QMenu, target: Target, label: str) -> None:
         sub = self._new_menu(label, parent)

@@ -88,8 +88,41 @@ def test_many_accounts_are_grouped_by_letter(qtbot, core_env):
     items = texts(m.menu)
     assert items[0] == "Accounts (60)"
     assert items[1:4] == ["A  (20)", "B  (20)", "G  (20)"]
-    assert len(texts(submenu(m.menu, "G"))) == 20
+    group = submenu(m.menu, "G")
+    assert texts(group) == []  # its accounts are made when it is opened
+    assert len(texts(show_and_fill(qtbot, group))) == 20
+    account = submenu(group, "gamma-team-2")
+    assert texts(account) == []  # and an account's roles when that is opened
+    assert texts(show_and_fill(qtbot, account)) == ["Admin"]
+    assert submenu(account, "Admin") is not None
+    assert [a.property(TARGET_PROPERTY) for a in account.actions()] == ["gamma-team-2/Admin"]
     assert "With this many accounts" in m.menu.actions()[-4].toolTip()
+
+
+def test_a_letter_of_many_accounts_holds_ranges_of_them(qtbot, core_env):
+    from switcher.gui.tray_sso import GROUP_SIZE
+
+    count = 2 * GROUP_SIZE + 5
+    accounts = tuple(Account(f"acme-{i:04d}", f"{i + 1:012d}", roles=(Role("Admin"), Role("Read")))
+                     for i in range(count))
+    config_store.save(Config(accounts=accounts), core_env)
+    c = Controller(config_path=core_env, watch=False)
+    m = TrayMenu(c)
+    assert texts(m.menu)[:2] == [f"Accounts ({count})", f"A  ({count})"]
+    letter = show_and_fill(qtbot, submenu(m.menu, "A"))
+    assert texts(letter) == [f"acme-0000 – acme-{GROUP_SIZE - 1:04d}  ({GROUP_SIZE})",
+                             f"acme-{GROUP_SIZE:04d} – acme-{2 * GROUP_SIZE - 1:04d}  ({GROUP_SIZE})",
+                             f"acme-{2 * GROUP_SIZE:04d} – acme-{count - 1:04d}  (5)"]
+    last = show_and_fill(qtbot, letter.actions()[-1].menu())
+    assert texts(last)[0] == f"acme-{2 * GROUP_SIZE:04d}\t{2 * GROUP_SIZE + 1:012d}"
+    account = show_and_fill(qtbot, last.actions()[-1].menu())
+    assert [a.property(TARGET_PROPERTY) for a in account.actions()] == [
+        f"acme-{count - 1:04d}/Admin", f"acme-{count - 1:04d}/Read"]
+    # every account is in exactly one range
+    seen = []
+    for action in letter.actions():
+        seen += [t.split("\t")[0] for t in texts(show_and_fill(qtbot, action.menu()))]
+    assert seen == [a.alias for a in accounts]
 
 
 def test_clicking_a_role_entry_opens_its_console(qtbot, controller):
@@ -210,7 +243,7 @@ def test_grouped_accounts_are_in_natural_order(qtbot, core_env):
     c = Controller(config_path=core_env, watch=False)
     m = TrayMenu(c)
     assert len(accounts) > GROUP_THRESHOLD
-    shown = [t.split("\t")[0] for t in texts(submenu(m.menu, "R"))]
+    shown = [t.split("\t")[0] for t in texts(show_and_fill(qtbot, submenu(m.menu, "R")))]
     assert shown[:4] == ["romeo-dev-7", "romeo-dev-68", "romeo-dev-70", "romeo-dev-100"]
     assert shown[-2:] == ["romeo-dev-329", "romeo-dev-1000"]
 
@@ -224,7 +257,7 @@ def test_digit_aliases_give_one_group_per_first_character(qtbot, core_env):
     m = TrayMenu(c)
     groups = [t for t in texts(m.menu)[1:] if "  (" in t]
     assert groups == ["1  (2)", "2  (1)", f"T  ({GROUP_THRESHOLD})"]
-    shown = [t.split("\t")[0] for t in texts(submenu(m.menu, "1  "))]
+    shown = [t.split("\t")[0] for t in texts(show_and_fill(qtbot, submenu(m.menu, "1  ")))]
     assert shown == ["1aa", "10c"]
 
 

@@ -110,6 +110,23 @@ def test_each_source_shows_its_state_and_its_targets_grouped(qtbot, controller):
         "Team-039/Admin", "Team-039/ReadOnly"]
 
 
+def test_a_letter_of_many_discovered_accounts_holds_ranges(qtbot, controller):
+    size = tray_sso.GROUP_SIZE
+    _store(size + 30)  # all "Team-…": one letter
+    controller.reload()
+    m = TrayMenu(controller)
+    corp = opened(submenu(m.menu, "corp"))
+    letter = opened(submenu(corp, "T"))
+    n = size + 30
+    assert texts(letter) == [f"Team-000 – Team-{size - 1:03d}  ({size})",
+                             f"Team-{size:03d} – Team-{n - 1:03d}  (30)"]
+    second = opened(letter.actions()[1].menu())
+    assert len(texts(second)) == 30 and texts(second)[0] == f"Team-{size:03d}\t{100_000_000_000 + size}"
+    account = opened(second.actions()[-1].menu())
+    assert [a.property(TARGET_PROPERTY) for a in account.actions()] == [
+        f"Team-{n - 1:03d}/Admin", f"Team-{n - 1:03d}/ReadOnly"]
+
+
 def test_sign_in_runs_in_a_job_and_the_state_follows(qtbot, controller, monkeypatch):
     threads = []
     real = tray_sso.sign_in
