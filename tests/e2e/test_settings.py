@@ -158,6 +158,7 @@ def test_an_import_preview_then_save_writes_once_without_a_changed_on_disk_banne
     counter = WriteCounter(config)
     try:
         open_settings(app)
+        app.keys("ctrl+Tab")  # Identity Center
         app.keys("ctrl+Tab")  # Import / Export
         app.keys("alt+t")  # the text box, through its label
         for line in ESR.splitlines():  # xdotool types no newline
