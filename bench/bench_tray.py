@@ -1,6 +1,6 @@
 """Tray startup and memory: ``switcher tray`` against a bare PySide6 tray script, same run.
 
-    .venv/bin/python bench/bench_tray.py [--rounds N]
+    .venv/bin/python bench/bench_tray.py [--rounds N] [--memory-rounds N]
 
 What is measured, honestly:
 
@@ -9,10 +9,19 @@ What is measured, honestly:
   (polled every 2 ms), the same way for both programs. The bare script is a QApplication
   with one QSystemTrayIcon showing the same SVG and nothing else. Rounds alternate the two
   programs so machine noise hits both; figures are medians. Budget: ratio <= 1.3.
-- memory: VmRSS of the tray process (/proc) once it is idle after startup, including the
-  background boto3 warm-up, and again after the first real switch (tray click → account →
-  role → Enter, against moto + the local federation endpoint, URL handed to a $BROWSER
-  stand-in). Budgets: <= 60 MB before, <= 100 MB after.
+- memory: VmRSS of the tray process (/proc) once it is idle after startup, and again after
+  the first real switch, each against the VmRSS of the bare tray script measured in the
+  same run (DESIGN §7). The switch goes against moto + the local federation endpoint, the
+  URL handed to a $BROWSER stand-in, once through the menu (tray click → account → role →
+  Enter) and once, in a tray of its own, through the palette (hotkey → "team-000 admin" →
+  Enter), which the tray builds on first use; the larger of the two counts. "Idle"
+  includes everything the tray does on its own with nobody touching it: its idle session
+  scan is brought forward from 10 minutes (SWITCHER_IDLE_SCAN_MS) so that it is over when
+  the figure is taken. Each memory round has a keyring and state files of its own, so no
+  round's switch is a cache hit. Figures are medians. Budgets: idle <= bare + 12 MB, after
+  the first switch <= bare + 45 MB.
+- first switch: from the Enter to the sign-in URL reaching the browser stand-in (the menu
+  or palette opened ~1 s before, which is when the warm-up starts). Reported.
 
 Exit status 1 when a budget is missed.
 """
@@ -36,7 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BIN = Path(sys.executable).parent
-BUDGETS = {"startup_ratio": 1.3, "rss_idle_mb": 60, "rss_after_switch_mb": 100}
+BUDGETS = {"startup_ratio": 1.3, "idle_over_bare_mb": 12, "after_switch_over_bare_mb": 45}
+IDLE_SCAN_MS = 1500  # the tray's idle session scan, brought forward (see the docstring)
 ACCOUNTS = 40  # x 3 roles: a realistic menu, not an empty one
 
 BARE = """
@@ -197,48 +207,66 @@ def bare_rss(argv: list[str], env: dict[str, str], watcher: IconWatcher) -> floa
         _stop(proc)
 
 
-def first_switch(env: dict[str, str], watcher: IconWatcher) -> dict:
+def first_switch(env: dict[str, str], watcher: IconWatcher, via: str) -> dict:
     watcher.wait_empty()
-    proc = subprocess.Popen([str(BIN / "switcher"), "tray"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    log = Path(env["_LOG"])
+    log.unlink(missing_ok=True)
+    proc = subprocess.Popen([str(BIN / "switcher"), "tray"],
+                            env={**env, "SWITCHER_IDLE_SCAN_MS": str(IDLE_SCAN_MS)},
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert "tray ready" in proc.stdout.readline()
         watcher.wait_mapped()
         time.sleep(0.3)
         at_ready = rss_mb(proc.pid)
-        time.sleep(4.0)  # the background boto3 warm-up and session scan are done by now
+        time.sleep(4.0)  # the idle session scan is over by now
         idle = rss_mb(proc.pid)
-        [icon] = watcher.mapped_icons()
-        geom = icon.get_geometry()
-        pos = icon.translate_coords(watcher.root, 0, 0)
-        x, y = -pos.x + geom.width // 2, -pos.y + geom.height // 2
 
         def xdo(*args):
             subprocess.run(["xdotool", *map(str, args)], env=env, check=True, timeout=10)
 
-        xdo("mousemove", x, y)
-        xdo("click", "1")
-        time.sleep(0.6)
-        for key in ("Down", "Right", "Right", "Return"):  # T ▸ team-000 ▸ Admin ↵ console
-            xdo("key", key)
-            time.sleep(0.25)
-        log = Path(env["_LOG"])
-        deadline = time.monotonic() + 60
+        if via == "menu":
+            [icon] = watcher.mapped_icons()
+            geom = icon.get_geometry()
+            pos = icon.translate_coords(watcher.root, 0, 0)
+            xdo("mousemove", -pos.x + geom.width // 2, -pos.y + geom.height // 2)
+            xdo("click", "1")
+            time.sleep(0.6)
+            for key in ("Down", "Right", "Right"):  # T ▸ team-000 ▸ Admin
+                xdo("key", key)
+                time.sleep(0.25)
+        else:
+            xdo("key", "ctrl+alt+a")  # the default palette hotkey
+            time.sleep(0.6)
+            xdo("type", "--delay", "50", "team-000 admin")
+            time.sleep(0.3)
+        pressed = time.monotonic()
+        xdo("key", "Return")  # ↵ console
+        deadline = pressed + 60
         while not (log.exists() and log.read_text().strip()):
             if time.monotonic() > deadline:
                 raise TimeoutError("the first switch did not reach the browser")
-            time.sleep(0.05)
+            time.sleep(0.005)
+        switched = time.monotonic() - pressed
         time.sleep(3.0)  # idle again after the switch
         after = rss_mb(proc.pid)
-        return {"rss_at_ready_mb": round(at_ready, 1), "rss_idle_mb": round(idle, 1),
-                "rss_after_switch_mb": round(after, 1)}
+        return {"at_ready": at_ready, "idle": idle, "after_switch": after, "first_switch_s": switched}
     finally:
         _stop(proc)
+
+
+def fresh_state(root: Path) -> None:
+    """What one switch leaves behind besides the keyring (usage, console ledger): gone, so
+    that every memory round starts like the first."""
+    for path in (root / "switcher").iterdir():
+        if path.name != "config.toml" and path.is_file():
+            path.unlink()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--memory-rounds", type=int, default=3)
     args = parser.parse_args()
     for tool in ("Xvfb", "trayer", "xdotool"):
         if shutil.which(tool) is None:
@@ -253,8 +281,7 @@ def main() -> int:
         desk = start_desktop(stack, root)
         aws = Stack().start()
         stack.callback(aws.stop)
-        keyring_env = start_keyring(stack, root)
-        env = build_env(root, desk, aws.sts_url, aws.federation_url, keyring_env)
+        env = build_env(root, desk, aws.sts_url, aws.federation_url, {})
         watcher = IconWatcher(desk["DISPLAY"])
         bare_script = root / "bare_tray.py"
         bare_script.write_text(BARE)
@@ -269,19 +296,57 @@ def main() -> int:
             times["switcher tray"].append(time_start(ours, env, watcher))
         medians = {name: statistics.median(values) for name, values in times.items()}
         ratio = medians["switcher tray"] / medians["bare PySide6 tray"]
-        memory = first_switch(env, watcher)
-        memory["rss_bare_tray_mb"] = round(bare_rss(bare, env, watcher), 1)
 
+        rounds: list[dict] = []
+        for i in range(args.memory_rounds):
+            with ExitStack() as round_stack:
+                # a keyring of its own: the previous round's session must not make this
+                # round's switch a cache hit
+                round_root = root / f"memory-{i}"
+                round_root.mkdir()
+                fresh_state(root)
+                round_env = {**env, **start_keyring(round_stack, round_root)}
+                menu = first_switch(round_env, watcher, "menu")
+                bare_mb = bare_rss(bare, round_env, watcher)
+            with ExitStack() as round_stack:
+                round_root = root / f"memory-{i}-palette"
+                round_root.mkdir()
+                fresh_state(root)
+                round_env = {**env, **start_keyring(round_stack, round_root)}
+                palette = first_switch(round_env, watcher, "palette")
+            rounds.append({
+                "bare": bare_mb, "at_ready": max(menu["at_ready"], palette["at_ready"]),
+                "idle": max(menu["idle"], palette["idle"]),
+                "after_switch_menu": menu["after_switch"],
+                "after_switch_palette": palette["after_switch"],
+                "after_switch": max(menu["after_switch"], palette["after_switch"]),
+                "first_switch_menu_s": menu["first_switch_s"],
+                "first_switch_palette_s": palette["first_switch_s"],
+            })
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in rounds)
+
+    bare_mb = med("bare")
     result = {
         "startup_ms": {name: round(m * 1000, 1) for name, m in medians.items()},
         "startup_ms_all": {name: [round(v * 1000) for v in vs] for name, vs in times.items()},
         "startup_ratio": round(ratio, 3),
-        **memory,
+        "rss_bare_tray_mb": round(bare_mb, 1),
+        "rss_at_ready_mb": round(med("at_ready"), 1),
+        "rss_idle_mb": round(med("idle"), 1),
+        "rss_after_switch_mb": round(med("after_switch"), 1),
+        "idle_over_bare_mb": round(statistics.median(r["idle"] - r["bare"] for r in rounds), 1),
+        "after_switch_over_bare_mb": round(
+            statistics.median(r["after_switch"] - r["bare"] for r in rounds), 1),
+        "first_switch_ms": {"menu": round(med("first_switch_menu_s") * 1000),
+                            "palette": round(med("first_switch_palette_s") * 1000)},
+        "memory_rounds": [{k: round(v * 1000) if k.endswith("_s") else round(v, 1)
+                           for k, v in r.items()} for r in rounds],
         "budgets": BUDGETS,
     }
     print(json.dumps(result, indent=2))
-    missed = [k for k in ("startup_ratio", "rss_idle_mb", "rss_after_switch_mb")
-              if result[k] > BUDGETS[k]]
+    missed = [k for k in BUDGETS if result[k] > BUDGETS[k]]
     if missed:
         print(f"bench_tray: over budget: {', '.join(missed)}", file=sys.stderr)
         return 1

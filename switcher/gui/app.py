@@ -18,8 +18,11 @@ def run(*, force_sandbox: bool = False) -> int:
     from switcher.gui.qt import QApplication, QIcon, QSystemTrayIcon
 
     memory.limit_arenas()  # before Qt starts its threads
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    configure(app)
+    app = QApplication.instance()
+    if app is None:
+        app = new_app()
+    else:
+        configure(app)
 
     holder: dict = {}
     server = ipc_server.Server(lambda message: holder["tray"].handle(message),
@@ -66,8 +69,27 @@ def run(*, force_sandbox: bool = False) -> int:
     return app.exec()
 
 
-def configure(app) -> None:
-    """What every window shares: the names the desktop shows, the style, the icon."""
+def new_app():
+    """The tray's QApplication, configured.
+
+    The style goes in as an argument rather than by ``setStyle()``: that returns a QStyle,
+    and wrapping it builds QStyle's Python type and enums (~0.3 MB) the idle tray never uses.
+    """
+    from switcher.gui.qt import QApplication
+
+    app = QApplication([sys.argv[0], "-style", style_name()])
+    configure(app, style=False)
+    return app
+
+
+def style_name() -> str:
+    # Fusion looks the same on every desktop, so the screenshots match what users get.
+    return os.environ.get("SWITCHER_STYLE") or "Fusion"
+
+
+def configure(app, *, style: bool = True) -> None:
+    """What every window shares: the names the desktop shows, the style, the icon.
+    ``style=False``: the app was created with ``-style style_name()`` already."""
     from switcher.gui.qt import QIcon
 
     app.setApplicationName("Switcher")
@@ -75,8 +97,8 @@ def configure(app) -> None:
     # Wayland's app_id and the SNI's icon lookup: matches switcher.desktop
     app.setDesktopFileName("switcher")
     app.setQuitOnLastWindowClosed(False)
-    # Fusion looks the same on every desktop, so the screenshots match what users get.
-    app.setStyle(os.environ.get("SWITCHER_STYLE") or "Fusion")
+    if style:
+        app.setStyle(style_name())
     # the fallback of every window that sets none (the palette, message boxes)
     app.setWindowIcon(QIcon(resources.path("switcher.svg")))
 

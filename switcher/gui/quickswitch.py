@@ -1,6 +1,8 @@
 """Quick switch: the palette and the global hotkeys, wired to the tray app.
 
-``install(ctx)`` builds the palette once (hidden) and the platform's hotkey backend; ctx
+``install(ctx)`` sets up the platform's hotkey backend; the palette is built the first
+time it is wanted (``palette``), since a hidden palette would cost the idle tray ~8 MB of
+resident memory (fonts, views, the ranked model), most of the budget. ctx
 is the tray app (``controller``, ``app``, ``tray``, ``notify(title, message)``).
 ``apply_settings`` (re)registers the palette hotkey and every target's own hotkey, so a
 change in Settings or in the config file applies at once. A combination that cannot be
@@ -11,6 +13,7 @@ settings window, and the other hotkeys keep working.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from switcher.core import hotkeys, keyspec
 from switcher.core.errors import InputError
@@ -18,16 +21,20 @@ from switcher.core.model import Settings
 from switcher.core.targets import Target
 from switcher.gui.hotkeys import HotkeyBackend, HotkeyError, create_backend
 from switcher.gui.key_capture import KeyCaptureEdit
-from switcher.gui.palette import PaletteWindow
-from switcher.gui.qt import QObject
+from switcher.gui.qt import QObject, Signal
+
+if TYPE_CHECKING:
+    from switcher.gui.palette import PaletteWindow
 
 
 class QuickSwitch(QObject):
+    palette_built = Signal(object)  # the PaletteWindow, once, before it is first shown
+
     def __init__(self, ctx, backend: HotkeyBackend | None = None) -> None:
         super().__init__(ctx.app if hasattr(ctx, "app") else None)
         self.ctx = ctx
         self.controller = ctx.controller
-        self.palette = PaletteWindow(self.controller)
+        self._palette: PaletteWindow | None = None
         self.backend = backend or create_backend(self)
         lost = getattr(self.backend, "connection_lost", None)  # only the X11 backend has it
         if lost is not None:
@@ -42,6 +49,19 @@ class QuickSwitch(QObject):
         KeyCaptureEdit.suspend_hook = self.suspend
 
     # --- palette -------------------------------------------------------------------------
+
+    @property
+    def palette(self) -> PaletteWindow:
+        if self._palette is None:
+            from switcher.gui.palette import PaletteWindow
+
+            self._palette = PaletteWindow(self.controller)
+            self.palette_built.emit(self._palette)
+        return self._palette
+
+    @property
+    def palette_is_built(self) -> bool:
+        return self._palette is not None
 
     def show(self) -> None:
         self.palette.show_palette()
@@ -141,7 +161,8 @@ class QuickSwitch(QObject):
             "hotkeys": dict(self._status),
             "hotkey_owners": dict(self._owners),
             "backend": self.backend.name,
-            "palette": "visible" if self.palette.isVisible() else "hidden",
+            # asking must not build it
+            "palette": "visible" if self._palette is not None and self._palette.isVisible() else "hidden",
         }
         if not self.backend.available:
             out["hotkeys_unavailable"] = self.backend.unsupported_reason

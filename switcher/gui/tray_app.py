@@ -25,7 +25,12 @@ from switcher.gui.tray import Tray, TrayMenu
 PAINT_TRACE_ENV = "SWITCHER_TRACE_FILE"  # bench/bench_palette.py: see gui/palette/paint_trace.py
 READY_MARKER = "switcher: tray ready"  # tests and bench/ wait for this line on stdout
 STAGE2_DELAY_MS = 150
-WARM_UP_IDLE_MS = 10 * 60 * 1000
+# after the menu or palette has painted: a warm-up racing its first paint for the GIL made
+# the first palette show ~40 ms slower
+WARM_UP_DELAY_MS = 150
+IDLE_SCAN_MS = 10 * 60 * 1000
+# bench/bench_tray.py measures idle memory after the idle scan too, without waiting 10 minutes
+IDLE_SCAN_ENV = "SWITCHER_IDLE_SCAN_MS"
 
 
 def needs_sandbox() -> bool:
@@ -67,7 +72,9 @@ class TrayApp:
         self.quickswitch = None
         self.quickswitch_error: str | None = None
         self._warmed = False
-        self.started = False  # palette and hotkeys installed
+        self._scanned = False
+        self._palette_warmed = False
+        self.started = False  # menu built, hotkeys installed (the palette comes on first use)
         self.settings_window = None
         self.first_run_window = None
         self.broker = None  # gui/broker.py, built on the first credentials request
@@ -96,59 +103,86 @@ class TrayApp:
                   file=sys.stderr)
         print(READY_MARKER, flush=True)
         # Let the tray host embed the icon first (an XEmbed round trip through the event
-        # loop), then build the palette and grab the hotkeys.
+        # loop), then build the menu and grab the hotkeys.
         QTimer.singleShot(STAGE2_DELAY_MS, self._after_start)
 
     def _after_start(self) -> None:
         self.menu.rebuild()  # unless the user already opened it (then it is built)
         self.started = True
         self._install_quickswitch()
-        self.menu.menu.aboutToShow.connect(self.warm_up)
+        self.menu.menu.aboutToShow.connect(self._on_intent)
         if self.sandbox:
             self.warm_up()  # the sandbox already paid for boto3 (moto); nothing to save
             if not os.environ.get("SWITCHER_NO_FIRST_RUN"):
                 self.open_first_run()
         else:
-            # Idle memory stays lean until the user shows intent; a warm-up also runs on
-            # its own after a while, so the first switch rarely pays for the imports.
-            QTimer.singleShot(WARM_UP_IDLE_MS, self.warm_up)
-        memory.release()  # the palette, menu and hotkeys are built: drop what that left over
+            # Idle memory stays lean until the user shows intent (DESIGN §7: a bare tray
+            # + 12 MB); only the keyring's cached sessions are looked up on their own after
+            # a while, for the tooltip and the expiry notices.
+            QTimer.singleShot(_idle_scan_ms(), self.scan_sessions_once)
+        memory.release()  # the menu and hotkeys are set up: drop what that left over
 
     def _on_busy(self, busy: bool) -> None:
         if not busy:  # a switch or the session scan is over
             memory.release()
 
     def warm_up(self) -> None:
-        """Import botocore/keyring in the background and look up cached sessions (once).
+        """Import what a switch needs in the background and look up cached sessions (once).
 
-        Called when the menu or palette opens: the user needs a second to pick a role,
-        which is when the ~0.3 s of imports can happen without anyone waiting for them.
+        Called just after the menu or palette opens: the user needs a second to pick a
+        role, which is when the ~0.3 s of imports can happen without anyone waiting for them
+        (the first switch: ~120 ms instead of ~240 ms in bench/bench_tray.py).
         """
         if self._warmed:
             return
         self._warmed = True
         threading.Thread(target=_warm_core, name="warm-core", daemon=True).start()
-        self.controller.scan_sessions()
+        self.scan_sessions_once()
+
+    def scan_sessions_once(self) -> None:
+        if not self._scanned:
+            self._scanned = True
+            self.controller.scan_sessions()
+
+    def _on_intent(self) -> None:
+        if not self._warmed:
+            QTimer.singleShot(WARM_UP_DELAY_MS, self.warm_up)
+
+    def _palette_shown(self) -> None:
+        if not self._palette_warmed:
+            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up_palette)
+
+    def _warm_up_palette(self) -> None:
+        self.warm_up()
+        if not self._palette_warmed:
+            self._palette_warmed = True
+            threading.Thread(target=_warm_palette, name="warm-palette", daemon=True).start()
 
     def _install_quickswitch(self) -> None:
         from switcher.gui import quickswitch
 
         try:
             self.quickswitch = quickswitch.install(self)
+            # the palette is built when first shown (hotkey, menu, `switcher show`)
+            self.quickswitch.palette_built.connect(self._wire_palette)
             self._apply_quickswitch_settings()
-            palette = self.quickswitch.palette
-            # a hotkey opens it without going through us
-            self._palette_watch = _OnShow(palette, self.warm_up)
-            palette.settings_requested.connect(lambda: self.open_settings())  # Ctrl+, / ">settings"
-            trace_file = os.environ.get(PAINT_TRACE_ENV)
-            if trace_file:
-                from switcher.gui.palette import paint_trace
-
-                self._paint_trace = paint_trace.install(palette, trace_file)
         except Exception as exc:  # noqa: BLE001 - the tray must survive a palette failure
             self.quickswitch = None
-            self.quickswitch_error = f"palette failed to start: {type(exc).__name__}: {exc}"
-            print(f"switcher: {self.quickswitch_error}", file=sys.stderr)
+            self._palette_failed(exc)
+
+    def _wire_palette(self, palette) -> None:
+        # a hotkey opens it without going through us
+        self._palette_watch = _OnShow(palette, self._palette_shown)
+        palette.settings_requested.connect(lambda: self.open_settings())  # Ctrl+, / ">settings"
+        trace_file = os.environ.get(PAINT_TRACE_ENV)
+        if trace_file:
+            from switcher.gui.palette import paint_trace
+
+            self._paint_trace = paint_trace.install(palette, trace_file)
+
+    def _palette_failed(self, exc: Exception) -> None:
+        self.quickswitch_error = f"palette failed to start: {type(exc).__name__}: {exc}"
+        print(f"switcher: {self.quickswitch_error}", file=sys.stderr)
 
     def _apply_quickswitch_settings(self) -> None:
         if self.quickswitch is not None:
@@ -157,11 +191,14 @@ class TrayApp:
     # --- actions --------------------------------------------------------------------------
 
     def show_palette(self) -> None:
-        self.warm_up()
+        # no warm-up here: the palette's (or the menu's) showing starts it, after the paint
         if self.quickswitch is not None:
-            self.quickswitch.show()
-        else:
-            self.tray_obj.popup_menu()
+            try:
+                self.quickswitch.show()
+                return
+            except Exception as exc:  # noqa: BLE001 - built on first show; the hotkeys stay
+                self._palette_failed(exc)
+        self.tray_obj.popup_menu()
 
     def open_settings(self, page: str | None = None) -> None:
         from switcher.gui.settings.window import SettingsWindow
@@ -244,7 +281,7 @@ class TrayApp:
                 out.update(self.quickswitch.status())
             except Exception as exc:  # noqa: BLE001
                 out["palette_error"] = f"{type(exc).__name__}: {exc}"
-        elif self.quickswitch_error:
+        if self.quickswitch_error:
             out["palette_error"] = self.quickswitch_error
         return out
 
@@ -312,21 +349,35 @@ class _OnShow(QObject):
         return False
 
 
+def _idle_scan_ms() -> int:
+    value = os.environ.get(IDLE_SCAN_ENV, "")
+    return int(value) if value.isdigit() else IDLE_SCAN_MS
+
+
 def _warm_core() -> None:
-    """Import what a switch needs (botocore via core.sts, the keyring path, sign-in).
+    """Import what a switch needs: the keyring path, botocore (source credentials and
+    STS), sign-in and the browser.
 
     Only imports: the core builds a fresh botocore session per switch, so creating one
     here would load the same data twice and only cost memory.
     """
     try:
-        import rapidfuzz.process  # noqa: F401 - the palette's typo search, by the 3rd key
-
-        from switcher.core.secrets import keystore, secretservice  # noqa: F401
+        from switcher.core import browser_open, switch  # noqa: F401
+        from switcher.core.aws import signin, sources, sts  # noqa: F401
+        from switcher.core.secrets import keystore, secretservice
 
         # With a Secret Service the keystore speaks to it directly (jeepney): importing
         # keyring here would load secretstorage and cryptography (~10 MB) for nothing.
         if not secretservice.usable():
             keystore.backend()
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+    memory.release()
+
+
+def _warm_palette() -> None:
+    try:
+        import rapidfuzz.process  # noqa: F401 - the palette's typo search, by the 3rd key
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
     memory.release()

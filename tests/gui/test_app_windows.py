@@ -90,3 +90,24 @@ def test_every_window_has_the_app_icon_and_a_minimum_size(qtbot, core_env, confi
         del held
     finally:
         tray.shutdown()
+
+
+@pytest.mark.parametrize(("style", "expected"), [(None, "fusion"), ("Windows", "windows")])
+def test_the_tray_app_is_created_with_its_style(tmp_path, style, expected):
+    """new_app() passes the style as ``-style`` instead of calling setStyle() afterwards;
+    the app must still get it (a process of its own: this one has its QApplication)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SWITCHER_STYLE"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    if style:
+        env["SWITCHER_STYLE"] = style
+    code = ("from switcher.gui import app\n"
+            "qapp = app.new_app()\n"
+            "print(qapp.style().name(), qapp.desktopFileName(), qapp.quitOnLastWindowClosed())\n")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [expected, "switcher", "False"]

@@ -206,3 +206,26 @@ def test_only_the_palette_itself_is_called_the_search_palette(xdisplay, quick):
 def test_lost_x_connection_is_a_notification(xdisplay, quick):
     quick.backend.connection_lost.emit("hotkeys stopped: X connection lost")
     assert ("Global hotkeys stopped", "hotkeys stopped: X connection lost") in quick.notes
+
+
+def test_the_palette_is_built_on_first_use_not_with_the_hotkeys(qapp, qtbot, tmp_path):
+    from switcher.gui.hotkeys.base import UnsupportedBackend
+
+    controller = FakeController(TARGETS, tmp_path / "state.json")
+    ctx = SimpleNamespace(controller=controller, app=qapp, tray=None, notify=lambda title, msg: None)
+    quick = QuickSwitch(ctx, backend=UnsupportedBackend("no hotkeys here"))
+    built = []
+    quick.palette_built.connect(built.append)
+    try:
+        quick.apply_settings(Settings(), TARGETS)
+        # `switcher status` asks about it: asking must not build it
+        assert quick.status()["palette"] == "hidden"
+        assert not quick.palette_is_built and built == []
+        quick.show()
+        qtbot.addWidget(quick.palette)
+        assert quick.palette.isVisible() and built == [quick.palette]
+        assert quick.status()["palette"] == "visible"
+        quick.show()
+        assert built == [quick.palette]  # once
+    finally:
+        quick.close()

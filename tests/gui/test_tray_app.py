@@ -1,7 +1,13 @@
 """The running app around Settings: in sandbox mode the first edit asks to move to the real
-config and carries the edit over; Quit asks about unsaved edits (Cancel keeps the app)."""
+config and carries the edit over; Quit asks about unsaved edits (Cancel keeps the app).
+And what the tray holds idle: no palette and no botocore until someone shows intent."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -9,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from switcher.core import config as config_store
 from switcher.core.model import Account, Config, Role
 
-from .tray_env import QT_LOG_IGNORE
+from .tray_env import QT_LOG_IGNORE, demo_config
 
 pytestmark = QT_LOG_IGNORE
 
@@ -158,3 +164,71 @@ def test_leaving_the_sandbox_without_settings_open_still_works(qtbot, sandbox_ap
     assert [t.name for t in sandbox_app.controller.targets()] == ["mine/Ops"]
     sandbox_app.open_settings()
     assert not sandbox_app.settings_window.sandbox_banner.isVisible()
+
+
+# The tray as `switcher tray` leaves it alone, in a process of its own (this one has imported
+# everything already): what it holds idle, and what the first showing of the palette adds.
+IDLE_AND_SHOWN = r"""
+import json, sys, time
+from switcher.gui import app as tray_main
+from switcher.gui.qt import QSystemTrayIcon
+from switcher.gui.tray_app import TrayApp
+
+app = tray_main.new_app()
+tray = TrayApp(app, sandbox=False, icon=QSystemTrayIcon())
+tray.start()
+
+def spin(until, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out")
+        app.processEvents()
+        time.sleep(0.01)
+
+WATCHED = ("switcher.gui.palette.window", "rapidfuzz.process", "botocore.session",
+           "switcher.core.aws.sts")
+
+def state():
+    return {"built": tray.quickswitch.palette_is_built,
+            "palette": tray.status()["palette"],
+            "imported": sorted(m for m in WATCHED if m in sys.modules)}
+
+spin(lambda: tray.started)
+spin(lambda: tray._scanned)  # the idle scan, brought forward from 10 minutes
+spin(lambda: not tray.controller.is_busy())
+print(json.dumps(state()), flush=True)
+tray.show_palette()
+spin(lambda: tray.quickswitch.palette.isVisible())
+try:
+    spin(lambda: "botocore.session" in sys.modules and "rapidfuzz.process" in sys.modules)
+finally:
+    print(json.dumps(state()), flush=True)
+    tray.shutdown()
+"""
+
+
+def test_the_idle_tray_builds_no_palette_and_imports_no_botocore_until_shown(tmp_path):
+    config_dir = tmp_path / "switcher"
+    config_store.save(demo_config(), config_dir / "config.toml")
+    (tmp_path / "aws-config").write_text("")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "SWITCHER_", "DBUS_", "PYTHON_KEYRING"))}
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), SWITCHER_CONFIG_DIR=str(config_dir),
+               SWITCHER_RUNTIME_DIR=str(tmp_path / "runtime"), AWS_CONFIG_FILE=str(tmp_path / "aws-config"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "aws-credentials"),
+               XDG_CONFIG_HOME=str(tmp_path / "xdg-config"), SWITCHER_NO_FIRST_RUN="1",
+               SWITCHER_IDLE_SCAN_MS="100",
+               # no cached sessions to find, and nothing of the user's keyring touched
+               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    done = subprocess.run([sys.executable, "-c", IDLE_AND_SHOWN], env=env, capture_output=True,
+                          text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert len(lines) >= 2, done.stderr
+    idle, shown = (json.loads(line) for line in lines[-2:])
+    assert idle == {"built": False, "palette": "hidden", "imported": []}
+    assert shown["built"] is True and shown["palette"] == "visible"
+    # the warm-up ran once the palette was up: the first switch finds botocore imported
+    assert {"switcher.gui.palette.window", "rapidfuzz.process", "botocore.session",
+            "switcher.core.aws.sts"} <= set(shown["imported"])
+    assert done.returncode == 0, done.stderr
