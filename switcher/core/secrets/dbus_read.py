@@ -42,10 +42,13 @@ def read(service: str, username: str) -> str | None:
             (*_BUS, "Hello", "", ()),
             (BUS_NAME, SERVICE_PATH, "org.freedesktop.Secret.Service", "OpenSession", "sv",
              ("plain", ("s", ""))),
-            (BUS_NAME, DEFAULT_COLLECTION, "org.freedesktop.Secret.Collection", "SearchItems",
-             "a{ss}", ({"service": service, "username": username},)),
         ])
-        session, items = replies[1][1], replies[2][0]
+        session = replies[1][1]
+        # only now: gnome-keyring sometimes answers a SearchItems sent in the same batch as
+        # the client's first calls with UnknownMethod (1 in ~300 here)
+        [(items,)] = stream.calls([
+            (BUS_NAME, DEFAULT_COLLECTION, "org.freedesktop.Secret.Collection", "SearchItems",
+             "a{ss}", ({"service": service, "username": username},))])
         if not items:
             return None
         [secrets] = stream.calls([(BUS_NAME, SERVICE_PATH, "org.freedesktop.Secret.Service",
@@ -102,10 +105,12 @@ class _Stream:
     def calls(self, calls: list[tuple]) -> list[tuple]:
         """Send every call at once, then collect their replies' bodies in order."""
         serials = []
+        members: dict[int, str] = {}
         out = b""
         for destination, path, interface, member, signature, body in calls:
             self.serial += 1
             serials.append(self.serial)
+            members[self.serial] = member
             out += _message(self.serial, destination, path, interface, member, signature, body)
         try:
             self.sock.sendall(out)
@@ -116,7 +121,7 @@ class _Stream:
                 if serial not in serials or kind not in (METHOD_RETURN, ERROR):
                     continue  # a signal (NameAcquired after Hello), or not ours
                 if kind == ERROR:
-                    raise Unsupported(f"D-Bus error {fields.get(ERROR_NAME)}")
+                    raise Unsupported(f"{members[serial]}: D-Bus error {fields.get(ERROR_NAME)}")
                 replies[serial] = _values(body, fields.get(SIGNATURE, ""))
         except (OSError, struct.error, IndexError, ValueError, KeyError) as exc:
             raise Unsupported(f"session bus: {type(exc).__name__}") from None

@@ -42,9 +42,10 @@ def test_a_secret_that_is_not_utf8_is_the_callers_damaged_entry(bus, secret_serv
         props = {"org.freedesktop.Secret.Item.Label": ("s", "bad"),
                  "org.freedesktop.Secret.Item.Attributes":
                      ("a{ss}", {"service": "switcher:test-read", "username": "bytes"})}
-        conn.send_and_get_reply(new_method_call(
+        reply = conn.send_and_get_reply(new_method_call(
             collection, "CreateItem", "a{sv}(oayays)b",
             (props, (session, b"", b"\xff\xfe", "text/plain"), True)))
+        assert reply.header.message_type.name == "method_return", reply.body
     with pytest.raises(UnicodeDecodeError):
         dbus_read.read("switcher:test-read", "bytes")
 
