@@ -52,6 +52,8 @@ def note(typed: str, target, fmt: str) -> None:
                  "format": fmt, "env": _environment(), "files": [[f, _stamp(f)] for f in files]}
         notes_file = paths.runtime_dir() / NAME
         notes = _read(str(notes_file))
+        if notes.get(typed) == entry:
+            return  # the usual case after a refresh or a new session: nothing to write
         notes.pop(typed, None)
         notes[typed] = entry  # the newest last: the oldest go first past MAX_NOTES
         while len(notes) > MAX_NOTES:
