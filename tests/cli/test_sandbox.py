@@ -17,7 +17,7 @@ import pytest
 from switcher.cli.sandbox import howto
 from switcher.sandbox import Sandbox, seed
 from switcher.sandbox.identity_center import AUTO_APPROVE_ENV
-from tests.e2e.test_cli_sso import BROWSER
+from tests.fixtures.identity_center import BROWSER
 
 
 @pytest.fixture

@@ -12,32 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from switcher.sandbox.identity_center import IdentityCenter, make_accounts
 from tests.fixtures.aws import SWITCHER, run_switcher
+from tests.fixtures.identity_center import running_stand_in, url_following_browser
 
 START_URL = "https://d-sandbox.awsapps.com/start"
 REGION = "us-east-1"
-BROWSER = """\
-import sys, urllib.request
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-opener.open(sys.argv[1], timeout=10).read()
-"""
 
 
 @pytest.fixture(scope="module")
 def identity_center():
-    center = IdentityCenter(make_accounts(2), start_url=START_URL, region=REGION,
-                            auto_approve=True)
-    center.start()
-    yield center
-    center.stop()
+    with running_stand_in(START_URL, REGION, accounts=2) as center:
+        yield center
 
 
 @pytest.fixture
 def env(switcher_env, identity_center, tmp_path):
-    script = tmp_path / "browser"
-    script.write_text(f"#!{sys.executable}\n{BROWSER}")
-    script.chmod(0o755)
+    script = url_following_browser(tmp_path)
     env = {**switcher_env, **identity_center.endpoint_env, "BROWSER": str(script)}
     done = run_switcher(env, "sso", "add", "corp", "--start-url", START_URL, "--region", REGION)
     assert done.returncode == 0, done.stderr

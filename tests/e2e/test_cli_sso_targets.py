@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from switcher.core.aws.signin import parse_login_url
-from switcher.sandbox.identity_center import IdentityCenter, make_accounts
-from tests.e2e.test_cli_sso import BROWSER, REGION, START_URL, _keyring_token
+from tests.e2e.test_cli_sso import REGION, START_URL, _keyring_token
 from tests.fixtures.aws import run_switcher, switcher_ok
+from tests.fixtures.identity_center import running_stand_in, url_following_browser
 
 TARGET = "Account-00000/AdministratorAccess"
 AWS = Path(sys.executable).with_name("aws")
@@ -28,19 +28,13 @@ AWS = Path(sys.executable).with_name("aws")
 
 @pytest.fixture(scope="module")
 def identity_center(aws_stack):
-    center = IdentityCenter(make_accounts(2), start_url=START_URL, region=REGION,
-                            auto_approve=True)
-    center.connect(aws_stack.moto_url, aws_stack.ledger)
-    center.start()
-    yield center
-    center.stop()
+    with running_stand_in(START_URL, REGION, accounts=2, aws_stack=aws_stack) as center:
+        yield center
 
 
 @pytest.fixture
 def env(switcher_env, identity_center, tmp_path):
-    script = tmp_path / "browser"
-    script.write_text(f"#!{sys.executable}\n{BROWSER}")
-    script.chmod(0o755)
+    script = url_following_browser(tmp_path)
     env = {**switcher_env, **identity_center.endpoint_env, "BROWSER": str(script)}
     switcher_ok(env, "sso", "add", "corp", "--start-url", START_URL, "--region", REGION)
     switcher_ok(env, "sso", "login", "corp")

@@ -5,7 +5,6 @@ grouped in lazily filled submenus."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from dataclasses import replace
@@ -20,8 +19,7 @@ from switcher.core.sso.oidc import TokenSet
 from switcher.gui import tray_sso
 from switcher.gui.controller import Controller
 from switcher.gui.tray import TARGET_PROPERTY, Tray, TrayMenu
-from switcher.sandbox.identity_center import IdentityCenter, make_accounts
-from tests.e2e.test_cli_sso import BROWSER
+from tests.fixtures.identity_center import running_stand_in, url_following_browser
 
 from .tray_env import QT_LOG_IGNORE
 
@@ -33,11 +31,8 @@ REGION = "eu-west-1"
 
 @pytest.fixture(scope="module")
 def stand_in():
-    center = IdentityCenter(make_accounts(3), start_url=START_URL, region=REGION,
-                            auto_approve=True)
-    center.start()
-    yield center
-    center.stop()
+    with running_stand_in(START_URL, REGION) as center:
+        yield center
 
 
 @pytest.fixture
@@ -45,10 +40,7 @@ def controller(qtbot, core_env, stand_in, tmp_path, monkeypatch):
     for name, value in stand_in.endpoint_env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SWITCHER_CACHE_DIR", str(tmp_path / "cache"))
-    browser = tmp_path / "browser"
-    browser.write_text(f"#!{sys.executable}\n{BROWSER}")
-    browser.chmod(0o755)
-    monkeypatch.setenv("BROWSER", str(browser))
+    monkeypatch.setenv("BROWSER", str(url_following_browser(tmp_path)))
     # webbrowser reads $BROWSER once per process: an earlier test's must not stay
     import webbrowser
 

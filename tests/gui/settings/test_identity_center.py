@@ -7,7 +7,6 @@ in jobs, Sign in and Discover as the tray's jobs, and drafts that outlive page s
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import webbrowser
 from dataclasses import replace
@@ -22,8 +21,7 @@ from switcher.core.sso import sources, tokens
 from switcher.gui import tray_sso
 from switcher.gui.controller import Controller
 from switcher.gui.settings.window import SettingsWindow
-from switcher.sandbox.identity_center import IdentityCenter, make_accounts
-from tests.e2e.test_cli_sso import BROWSER
+from tests.fixtures.identity_center import running_stand_in, url_following_browser
 
 from ..tray_env import QT_LOG_IGNORE
 
@@ -36,11 +34,8 @@ OTHER_URL = "https://d-other.awsapps.com/start"
 
 @pytest.fixture(scope="module")
 def stand_in():
-    center = IdentityCenter(make_accounts(3), start_url=START_URL, region=REGION,
-                            auto_approve=True)
-    center.start()
-    yield center
-    center.stop()
+    with running_stand_in(START_URL, REGION) as center:
+        yield center
 
 
 @pytest.fixture
@@ -49,10 +44,7 @@ def sso_env(core_env, stand_in, tmp_path, monkeypatch):
     for name, value in stand_in.endpoint_env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SWITCHER_CACHE_DIR", str(tmp_path / "cache"))
-    browser = tmp_path / "browser"
-    browser.write_text(f"#!{sys.executable}\n{BROWSER}")
-    browser.chmod(0o755)
-    monkeypatch.setenv("BROWSER", str(browser))
+    monkeypatch.setenv("BROWSER", str(url_following_browser(tmp_path)))
     # webbrowser reads $BROWSER once per process: an earlier test's must not stay
     monkeypatch.setattr(webbrowser, "_tryorder", None)
     monkeypatch.setattr(webbrowser, "_browsers", {})
