@@ -33,7 +33,6 @@ from switcher.gui.qt import (
     QPen,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QStyledItemDelegate,
     Qt,
     QTableWidget,
@@ -59,6 +58,7 @@ from switcher.gui.settings.fields import (
     Field,
     add_browser_choices,
     error_label,
+    list_beside_form,
     set_invalid,
     text_of,
     tone_background,
@@ -124,8 +124,6 @@ class AccountsPage(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(self.remove_button)
         left.addLayout(buttons)
-        left_box = QWidget()
-        left_box.setLayout(left)
 
         # --- account form ---
         self.alias = QLineEdit(objectName="alias", placeholderText="e.g. acme-prod")
@@ -232,16 +230,7 @@ class AccountsPage(QWidget):
         right.addLayout(role_buttons)
         right.addWidget(self.roles, 1)
         right.addWidget(self.problems)
-        self.form_box = QWidget()
-        self.form_box.setLayout(right)
-
-        split = QSplitter()
-        split.addWidget(left_box)
-        split.addWidget(self.form_box)
-        split.setStretchFactor(1, 1)
-        split.setSizes([210, 640])
-        layout = QVBoxLayout(self)
-        layout.addWidget(split)
+        self.form_box = list_beside_form(self, left, right, 210)
         self._select(-1)
 
     def _color_row(self) -> QWidget:

@@ -16,11 +16,31 @@ from switcher.gui.qt import (
     QObject,
     QPalette,
     QSizePolicy,
+    QSplitter,
     Qt,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
 from switcher.gui.theme import is_dark  # one rule: window darker than its text
+
+
+def list_beside_form(page: QWidget, left, right, list_width: int) -> QWidget:
+    """Lay ``page`` out as its list (layout ``left``) beside its form (layout ``right``) in
+    a splitter, the form taking the spare width; the form's box, which the page enables
+    while a row is selected."""
+    left_box = QWidget()
+    left_box.setLayout(left)
+    form_box = QWidget()
+    form_box.setLayout(right)
+    split = QSplitter()
+    split.addWidget(left_box)
+    split.addWidget(form_box)
+    split.setStretchFactor(1, 1)
+    split.setSizes([list_width, 850 - list_width])
+    QVBoxLayout(page).addWidget(split)
+    return form_box
+
 
 INVALID_PROPERTY = "invalid"
 TONE_PROPERTY = "tone"  # "error", "warning", "info" or "ok": coloured by tone_stylesheet()

@@ -34,13 +34,12 @@ from switcher.gui.qt import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QSplitter,
     Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from switcher.gui.settings.fields import Field, error_label, set_tone
+from switcher.gui.settings.fields import Field, error_label, list_beside_form, set_tone
 
 CONSOLE_CHOICES = (("Federation sign-in (role credentials)", "federation"),
                    ("Access portal", "portal"))
@@ -140,8 +139,6 @@ class IdentityCenterPage(QWidget):
         self.aws_error = error_label("ssoAwsError")  # ~/.aws/config could not be read
         left.addWidget(self.aws_error)
         left.addLayout(buttons)
-        left_box = QWidget()
-        left_box.setLayout(left)
 
         self.name = QLineEdit(objectName="ssoName", placeholderText="e.g. corp")
         self.start_url = QLineEdit(objectName="ssoStartUrl", placeholderText=sources.START_URL_EXAMPLE)
@@ -198,16 +195,7 @@ class IdentityCenterPage(QWidget):
         right.addLayout(form)
         right.addWidget(self.problems)
         right.addStretch(1)
-        self.form_box = QWidget()
-        self.form_box.setLayout(right)
-
-        split = QSplitter()
-        split.addWidget(left_box)
-        split.addWidget(self.form_box)
-        split.setStretchFactor(1, 1)
-        split.setSizes([230, 620])
-        layout = QVBoxLayout(self)
-        layout.addWidget(split)
+        self.form_box = list_beside_form(self, left, right, 230)
         self._select(-1)
 
     # --- the drafts -----------------------------------------------------------------------
