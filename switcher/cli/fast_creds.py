@@ -28,11 +28,19 @@ MAX_REPLY = 64 * 1024
 
 
 def answer(argv: list[str]) -> int | None:
-    """The exit code when the tray answered (it printed the text, or the error line), None
-    when the usual path must run."""
+    """The exit code when a running tray answered (it printed the text, or the error line)
+    or, with none, the keyring cache did; None when the usual path must run."""
     fields = _parse(argv)
     if fields is None:
         return None
+    code = _from_tray(fields)
+    if code is None and not set(fields) - {"target", "format"}:
+        # --refresh, --duration, --mfa-code: the full path judges them
+        code = _from_cache(fields)
+    return code
+
+
+def _from_tray(fields: dict[str, object]) -> int | None:
     path = places.socket_file()
     if path is None or not places.private_dir(os.path.dirname(path)):
         return None
@@ -52,12 +60,9 @@ def answer(argv: list[str]) -> int | None:
     return _json_reply(reply)
 
 
-def answer_from_cache(argv: list[str]) -> int | None:
-    """No tray: the session straight from the keyring when this NAME was resolved before
-    from the same files (core.creds_shortcut), else None."""
-    fields = _parse(argv)
-    if fields is None or set(fields) - {"target", "format"}:
-        return None  # --refresh, --duration, --mfa-code: the full path judges them
+def _from_cache(fields: dict[str, object]) -> int | None:
+    """The session straight from the keyring when this NAME was resolved before from the
+    same files (core.creds_shortcut), else None."""
     from switcher.core import creds_shortcut
 
     try:

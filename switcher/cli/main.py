@@ -37,14 +37,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(argv[1:])
     if argv[:1] == ["creds"]:
-        # a running tray answers before any parser is built
+        # a running tray, else the keyring cache, answers before any parser is built
         from switcher.cli.fast_creds import answer
 
         code = answer(argv[1:])
-        if code is None:  # no tray: the keyring-cached session, if this name was seen before
-            from switcher.cli.fast_creds import answer_from_cache
-
-            code = answer_from_cache(argv[1:])
         if code is not None:
             return code
     # here, not at the top: a TAB pays for none of them
